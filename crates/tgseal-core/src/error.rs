@@ -1,0 +1,101 @@
+//! The one error type of the core. Its `Display` text is written for the person
+//! reading it in a terminal or a dialog.
+
+use std::io;
+
+/// Everything that can go wrong while encrypting or decrypting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase does not open this sealed file (FORMAT.md §3.4).
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// Authentication failed: the header or a chunk was changed, reordered,
+    /// duplicated, or data was appended.
+    #[error("the sealed file is damaged or was tampered with ({0})")]
+    Tampered(&'static str),
+    /// The sealed file ends early: its final chunk is missing.
+    #[error("the sealed file is truncated (it ends before its final chunk)")]
+    Truncated,
+    /// The input does not start with the tgseal magic bytes.
+    #[error("not a tgseal sealed file")]
+    NotSealed,
+    /// A tgseal file of a format version (or algorithm) this build does not know.
+    #[error("unsupported tgseal format: {0}")]
+    UnsupportedVersion(String),
+    /// The header asks for KDF work above the decryption cap (FORMAT.md §2.3).
+    #[error(
+        "the file asks for an unusually expensive key derivation ({requested}), above the limit of {cap}; \
+         if you trust this file, allow it explicitly (CLI: --no-kdf-limit)"
+    )]
+    KdfOverCap {
+        /// What the header requests, in words.
+        requested: String,
+        /// The cap in force, in words.
+        cap: String,
+    },
+    /// KDF parameters that Argon2id itself rejects, or that we refuse to write.
+    #[error("invalid key derivation parameters: {0}")]
+    InvalidKdfParams(String),
+    /// An empty passphrase was given.
+    #[error("the passphrase is empty")]
+    EmptyPassphrase,
+    /// The passphrase is not valid UTF-8 text.
+    #[error("the passphrase is not valid UTF-8 text")]
+    PassphraseNotUtf8,
+    /// The file name to store is not acceptable (too long, contains `/` or NUL).
+    #[error("invalid file name to store: {0}")]
+    InvalidName(String),
+    /// The input did not have the size announced when sealing started.
+    #[error(
+        "the input changed while it was being encrypted (expected {expected} bytes, read {actual})"
+    )]
+    InputChanged {
+        /// Size announced (from the file's metadata).
+        expected: u64,
+        /// Bytes actually read.
+        actual: u64,
+    },
+    /// The output file exists and overwriting was not allowed.
+    #[error("{0} already exists (use --force to overwrite)")]
+    OutputExists(std::path::PathBuf),
+    /// The caller cancelled the job.
+    #[error("cancelled")]
+    Cancelled,
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl Error {
+    /// A short stable identifier of the error class, for machine-readable output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::Tampered(_) => "tampered",
+            Error::Truncated => "truncated",
+            Error::NotSealed => "not_sealed",
+            Error::UnsupportedVersion(_) => "unsupported_version",
+            Error::KdfOverCap { .. } => "kdf_over_cap",
+            Error::InvalidKdfParams(_) => "invalid_kdf_params",
+            Error::EmptyPassphrase | Error::PassphraseNotUtf8 => "bad_passphrase",
+            Error::InvalidName(_) => "invalid_name",
+            Error::InputChanged { .. } => "input_changed",
+            Error::OutputExists(_) => "output_exists",
+            Error::Cancelled => "cancelled",
+            Error::Io(_) => "io",
+        }
+    }
+
+    /// True for the failures that mean "this data did not authenticate":
+    /// wrong passphrase, tampering, truncation. Front ends map these to exit code 3.
+    pub fn is_authentication_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::WrongPassphrase | Error::Tampered(_) | Error::Truncated
+        )
+    }
+}
+
+/// Result alias of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

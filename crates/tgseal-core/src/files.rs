@@ -1,0 +1,244 @@
+//! File-level operations shared by the CLI and the GUI: output naming, atomic
+//! output (temporary file beside the target, renamed only when complete), and
+//! encrypt/decrypt of one file path.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::control::Control;
+use crate::format::Metadata;
+use crate::keys::{Keyring, MasterKey};
+use crate::seal::{Decryptor, EncryptOptions, Summary, encrypt};
+use crate::{Error, Result};
+
+/// The extension of sealed files. (Never `.tgs`: that is Telegram's sticker format.)
+pub const SEALED_EXTENSION: &str = "tgseal";
+
+/// An output file under construction: a temporary file in the target's folder
+/// that becomes the target only on [`AtomicFile::commit`]. Dropped without a
+/// commit, it deletes itself, so a failure leaves nothing behind.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+    overwrite: bool,
+}
+
+impl AtomicFile {
+    /// Starts writing `target`. Fails early with [`Error::OutputExists`] if the
+    /// target exists and `overwrite` is false.
+    pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
+        if !overwrite && target.symlink_metadata().is_ok() {
+            return Err(Error::OutputExists(target.to_path_buf()));
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let stem = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{stem}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(AtomicFile {
+            temp,
+            target: target.to_path_buf(),
+            overwrite,
+        })
+    }
+
+    /// The temporary file to write into.
+    pub fn file(&mut self) -> &mut File {
+        self.temp.as_file_mut()
+    }
+
+    /// The final path.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flushes to disk and moves the file into place. Without `overwrite`, an
+    /// existing target (even one created meanwhile) is never replaced.
+    pub fn commit(self) -> Result<PathBuf> {
+        self.temp.as_file().sync_all()?;
+        let target = self.target;
+        let result = if self.overwrite {
+            self.temp.persist(&target).map(drop)
+        } else {
+            self.temp.persist_noclobber(&target).map(drop)
+        };
+        match result {
+            Ok(()) => Ok(target),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(Error::OutputExists(target))
+            }
+            Err(e) => Err(Error::Io(e.error)),
+        }
+    }
+}
+
+/// `report.pdf` → `report.pdf.tgseal`.
+pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
+    let mut name = input_name.to_os_string();
+    name.push(".");
+    name.push(SEALED_EXTENSION);
+    name
+}
+
+/// The name to restore a sealed file under: the stored name reduced to a safe
+/// base name, else the sealed file's own name without `.tgseal`.
+pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
+    if let Some(name) = safe_base_name(stored) {
+        return name;
+    }
+    let own = sealed_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match own.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
+        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
+        _ => format!("{own}.decrypted"),
+    }
+}
+
+/// Keeps the last path component, drops control characters; refuses what could
+/// not be a file name (empty, `.`, `..`). A sealed file's stored name is
+/// authenticated, but it came from whoever sealed it: never trust it as a path.
+pub fn safe_base_name(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        None
+    } else {
+        Some(cleaned)
+    }
+}
+
+/// The metadata for sealing the file at `path` (name, size, modification time).
+pub fn metadata_for_file(path: &Path, file: &File) -> Result<Metadata> {
+    let stat = file.metadata()?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Metadata::file(name, Some(stat.len()), stat.modified().ok()))
+}
+
+/// Encrypts the file at `input` to `output` atomically.
+pub fn encrypt_file(
+    input: &Path,
+    output: &Path,
+    overwrite: bool,
+    master: &MasterKey,
+    options: &EncryptOptions,
+    control: &Control,
+) -> Result<Summary> {
+    let file = File::open(input)?;
+    if file.metadata()?.is_dir() {
+        return Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            format!("{} is a folder", input.display()),
+        )));
+    }
+    let metadata = metadata_for_file(input, &file)?;
+    let mut out = AtomicFile::create(output, overwrite)?;
+    let summary = {
+        let mut writer = BufWriter::with_capacity(1 << 20, out.file());
+        let summary = encrypt(
+            master,
+            &metadata,
+            &mut BufReader::with_capacity(1 << 20, file),
+            &mut writer,
+            options,
+            control,
+        )?;
+        writer.flush()?;
+        summary
+    };
+    out.commit()?;
+    Ok(summary)
+}
+
+/// Where decrypted output goes.
+#[derive(Clone, Debug)]
+pub enum DecryptTarget {
+    /// Into this folder, under the restored name.
+    Folder(PathBuf),
+    /// Exactly this path.
+    Path(PathBuf),
+}
+
+/// Decrypts the sealed file at `input` atomically. Returns the output path.
+/// The plaintext exists only in a temporary file until every chunk verified.
+pub fn decrypt_file(
+    input: &Path,
+    target: &DecryptTarget,
+    overwrite: bool,
+    keyring: &Keyring,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let file = BufReader::with_capacity(1 << 20, File::open(input)?);
+    let decryptor = Decryptor::new(file, keyring)?;
+    let output = match target {
+        DecryptTarget::Path(path) => path.clone(),
+        DecryptTarget::Folder(dir) => dir.join(restored_name(&decryptor.metadata().name, input)),
+    };
+    let modified = decryptor.metadata().modified;
+    let mut out = AtomicFile::create(&output, overwrite)?;
+    let summary = decryptor.decrypt_to(out.file(), control)?;
+    if let Some(time) = modified {
+        // Best effort: some filesystems refuse timestamps; the content is what matters.
+        let _ = out.file().set_modified(time);
+    }
+    let path = out.commit()?;
+    Ok((path, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restored_names_are_base_names() {
+        let sealed = Path::new("/x/holiday.jpg.tgseal");
+        assert_eq!(restored_name("report.pdf", sealed), "report.pdf");
+        assert_eq!(restored_name("../../etc/passwd", sealed), "passwd");
+        assert_eq!(restored_name("C:\\Users\\a\\b.txt", sealed), "b.txt");
+        assert_eq!(restored_name("..", sealed), "holiday.jpg");
+        assert_eq!(restored_name("", sealed), "holiday.jpg");
+        assert_eq!(restored_name("bad\u{7}\nname", sealed), "badname");
+        assert_eq!(restored_name("", Path::new("blob")), "blob.decrypted");
+    }
+
+    #[test]
+    fn sealed_names_append_the_extension() {
+        assert_eq!(sealed_name("a.pdf".as_ref()), "a.pdf.tgseal");
+    }
+
+    #[test]
+    fn atomic_file_refuses_existing_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        std::fs::write(&target, b"keep").unwrap();
+        assert!(matches!(
+            AtomicFile::create(&target, false),
+            Err(Error::OutputExists(_))
+        ));
+        {
+            let mut file = AtomicFile::create(&dir.path().join("new"), false).unwrap();
+            file.file().write_all(b"partial").unwrap();
+            // dropped without commit
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![OsString::from("out")]);
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+    }
+}

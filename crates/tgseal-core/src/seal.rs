@@ -1,0 +1,179 @@
+//! Encrypting and decrypting whole streams: header (FORMAT.md §2–4) then payload (§5).
+
+use std::io::{Read, Write};
+
+use crate::control::Control;
+use crate::format::{Header, HeaderInfo, Metadata};
+use crate::keys::{FileKeys, Keyring, MasterKey};
+use crate::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
+use crate::{Error, Result};
+
+/// Choices for encryption that do not touch the key.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct EncryptOptions {
+    /// Payload chunk size.
+    pub chunk_size: ChunkSize,
+}
+
+/// What a finished job moved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Bytes read from the input (content for encryption, sealed bytes for decryption).
+    pub bytes_in: u64,
+    /// Bytes written to the output.
+    pub bytes_out: u64,
+}
+
+/// Encrypts `input` into a sealed stream on `output`.
+///
+/// When `metadata.content_len` is known, exactly that many bytes must come from
+/// `input` (otherwise [`Error::InputChanged`]); `metadata.padding_len` zero bytes
+/// are sealed after them. Progress is reported in content bytes.
+pub fn encrypt(
+    master: &MasterKey,
+    metadata: &Metadata,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    options: &EncryptOptions,
+    control: &Control,
+) -> Result<Summary> {
+    control.check()?;
+    let (header, keys) = Header::seal(master, options.chunk_size, metadata)?;
+    let header_bytes = header.to_bytes();
+    output.write_all(&header_bytes)?;
+    let cipher = ChunkCipher::new(&keys.payload);
+    let padding = std::io::repeat(0).take(metadata.padding_len);
+    let (read, written) = match metadata.content_len {
+        Some(expected) => {
+            // Read one byte past the announced length to notice a growing file.
+            let mut counted = CountingReader::new(input.take(expected.saturating_add(1)));
+            let mut content = (&mut counted).take(expected).chain(padding);
+            let result = seal_payload(
+                &cipher,
+                options.chunk_size,
+                &mut content,
+                output,
+                metadata.payload_len(),
+                control,
+            )?;
+            let mut probe = [0u8; 1];
+            let extra = counted.read(&mut probe)?;
+            if counted.count != expected || extra != 0 {
+                return Err(Error::InputChanged {
+                    expected,
+                    actual: counted.count,
+                });
+            }
+            result
+        }
+        None => seal_payload(
+            &cipher,
+            options.chunk_size,
+            &mut input.chain(padding),
+            output,
+            None,
+            control,
+        )?,
+    };
+    Ok(Summary {
+        bytes_in: read - metadata.padding_len,
+        bytes_out: header_bytes.len() as u64 + written,
+    })
+}
+
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R> CountingReader<R> {
+    fn new(inner: R) -> Self {
+        CountingReader { inner, count: 0 }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// A sealed stream whose header has been read and authenticated: the metadata
+/// is known (so the caller can pick the output name), the payload is not yet read.
+pub struct Decryptor<R> {
+    input: R,
+    header: Header,
+    keys: FileKeys,
+    metadata: Metadata,
+}
+
+impl<R: Read> Decryptor<R> {
+    /// Reads the header, derives (or reuses) the master key, checks the
+    /// passphrase and the header MAC, and opens the metadata.
+    pub fn new(mut input: R, keyring: &Keyring) -> Result<Self> {
+        let header = Header::read(&mut input)?;
+        let master = keyring.master_for(&header)?;
+        let (keys, metadata) = header.authenticate(&master)?;
+        Ok(Decryptor {
+            input,
+            header,
+            keys,
+            metadata,
+        })
+    }
+
+    /// The authenticated metadata record.
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// The public header facts.
+    pub fn info(&self) -> HeaderInfo {
+        self.header.info()
+    }
+
+    /// Decrypts the payload to `output`. Each chunk is written only after it
+    /// verified; on an error, what was written so far must be discarded (the
+    /// file helpers do this by writing to a temporary file).
+    pub fn decrypt_to(mut self, output: &mut impl Write, control: &Control) -> Result<Summary> {
+        let cipher = ChunkCipher::new(&self.keys.payload);
+        let content_len = self.metadata.content_len;
+        let mut written = 0u64;
+        let read = open_payload(
+            &cipher,
+            self.header.chunk_size,
+            &mut self.input,
+            self.metadata.payload_len(),
+            control,
+            |plain| {
+                // Content first, then padding, which must be zero (FORMAT.md §4.2).
+                let keep = match content_len {
+                    Some(len) => plain
+                        .len()
+                        .min(usize::try_from(len - written).unwrap_or(usize::MAX)),
+                    None => plain.len(),
+                };
+                output.write_all(&plain[..keep])?;
+                written += keep as u64;
+                if plain[keep..].iter().any(|&b| b != 0) {
+                    return Err(Error::Tampered("padding is not zero"));
+                }
+                Ok(())
+            },
+        )?;
+        output.flush()?;
+        let header_len = self.header.info().header_len as u64;
+        Ok(Summary {
+            bytes_in: header_len + crate::stream::sealed_payload_len(read, self.header.chunk_size),
+            bytes_out: written,
+        })
+    }
+}
+
+/// Reads a header and reports its public facts; needs no passphrase.
+pub fn inspect(input: &mut impl Read) -> Result<HeaderInfo> {
+    Ok(Header::read(input)?.info())
+}

@@ -1,0 +1,262 @@
+//! The payload: a STREAM of ChaCha20-Poly1305 chunks (FORMAT.md §5).
+//!
+//! Chunk `i` is sealed under the file's payload key with the nonce
+//! `i` (11 bytes, big-endian) ‖ `last` (1 byte: 0x01 for the final chunk, else 0x00).
+//! Every chunk but the final one carries exactly `chunk_size` plaintext bytes.
+
+use std::io::{Read, Write};
+
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
+
+use crate::control::Control;
+use crate::format::read_up_to;
+use crate::{Error, Result};
+
+/// §5: the Poly1305 tag appended to every chunk.
+pub const TAG_LEN: usize = 16;
+
+/// A payload chunk size: a power of two from 64 KiB to 1 MiB (§2.2, §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkSize(u8);
+
+impl ChunkSize {
+    /// Smallest allowed: 64 KiB (age's chunk size).
+    pub const MIN_LOG2: u8 = 16;
+    /// Largest allowed: 1 MiB.
+    pub const MAX_LOG2: u8 = 20;
+    /// What new files use (§5 explains the choice).
+    pub const DEFAULT: ChunkSize = ChunkSize(18);
+
+    /// The chunk size `2^log2`, if allowed.
+    pub fn from_log2(log2: u8) -> Option<Self> {
+        (Self::MIN_LOG2..=Self::MAX_LOG2)
+            .contains(&log2)
+            .then_some(ChunkSize(log2))
+    }
+
+    /// The exponent as stored in the header.
+    pub fn log2(self) -> u8 {
+        self.0
+    }
+
+    /// Plaintext bytes per chunk.
+    pub fn bytes(self) -> usize {
+        1 << self.0
+    }
+}
+
+impl Default for ChunkSize {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Seals and opens the chunks of one payload.
+pub(crate) struct ChunkCipher {
+    aead: ChaCha20Poly1305,
+}
+
+impl ChunkCipher {
+    pub(crate) fn new(payload_key: &[u8; 32]) -> Self {
+        ChunkCipher {
+            aead: ChaCha20Poly1305::new(&(*payload_key).into()),
+        }
+    }
+
+    /// §5: the nonce of chunk `index`.
+    fn nonce(index: u64, last: bool) -> Nonce {
+        let mut nonce = Nonce::default();
+        nonce[3..11].copy_from_slice(&index.to_be_bytes());
+        nonce[11] = u8::from(last);
+        nonce
+    }
+
+    /// Encrypts `buf` in place and appends the tag.
+    pub(crate) fn seal(&self, index: u64, last: bool, buf: &mut Vec<u8>) {
+        // Encryption only fails for messages over 256 GiB; a chunk is at most 1 MiB.
+        if let Ok(tag) = self.aead.encrypt_inout_detached(
+            &Self::nonce(index, last),
+            &[],
+            buf.as_mut_slice().into(),
+        ) {
+            buf.extend_from_slice(&tag);
+        }
+    }
+
+    /// Verifies and decrypts `buf` (ciphertext ‖ tag) in place, leaving the plaintext.
+    /// On failure `buf` is left as it was, so the caller can retry with the other flag.
+    pub(crate) fn open(&self, index: u64, last: bool, buf: &mut Vec<u8>) -> bool {
+        if buf.len() < TAG_LEN {
+            return false;
+        }
+        let split = buf.len() - TAG_LEN;
+        let Ok(tag) = Tag::try_from(&buf[split..]) else {
+            return false;
+        };
+        let ok = self
+            .aead
+            .decrypt_inout_detached(
+                &Self::nonce(index, last),
+                &[],
+                buf[..split].as_mut().into(),
+                &tag,
+            )
+            .is_ok();
+        if ok {
+            buf.truncate(split);
+        }
+        ok
+    }
+}
+
+/// Reads the plaintext, seals it chunk by chunk and writes the chunks.
+/// Returns (plaintext bytes read, ciphertext bytes written).
+pub(crate) fn seal_payload(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    total: Option<u64>,
+    control: &Control,
+) -> Result<(u64, u64)> {
+    let size = chunk_size.bytes();
+    let mut current = Vec::with_capacity(size + TAG_LEN);
+    let mut next = Vec::with_capacity(size + TAG_LEN);
+    fill(input, &mut current, size)?;
+    let (mut read, mut written) = (current.len() as u64, 0u64);
+    let mut index = 0u64;
+    loop {
+        control.check()?;
+        // A full chunk is the final one only if nothing follows it: look ahead.
+        let last = if current.len() < size {
+            true
+        } else {
+            fill(input, &mut next, size)?;
+            read += next.len() as u64;
+            next.is_empty()
+        };
+        cipher.seal(index, last, &mut current);
+        output.write_all(&current)?;
+        written += current.len() as u64;
+        control.report(read.min(total.unwrap_or(u64::MAX)), total);
+        if last {
+            break;
+        }
+        std::mem::swap(&mut current, &mut next);
+        index = index
+            .checked_add(1)
+            .ok_or(Error::Tampered("too many chunks"))?;
+    }
+    output.flush()?;
+    Ok((read, written))
+}
+
+/// Reads, verifies and decrypts the chunks; hands each verified plaintext chunk
+/// to `sink` in order. Nothing reaches `sink` before it authenticated.
+/// `expected_len`, when known from the metadata, tells truncation from tampering
+/// even when the cut falls inside a chunk.
+pub(crate) fn open_payload(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    expected_len: Option<u64>,
+    control: &Control,
+    mut sink: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<u64> {
+    let sealed = chunk_size.bytes() + TAG_LEN;
+    let mut current = Vec::with_capacity(sealed);
+    let mut next = Vec::with_capacity(sealed);
+    fill(input, &mut current, sealed)?;
+    let mut plaintext = 0u64;
+    let mut index = 0u64;
+    loop {
+        control.check()?;
+        let more = if current.len() == sealed {
+            fill(input, &mut next, sealed)?;
+            !next.is_empty()
+        } else {
+            false
+        };
+        if current.len() < TAG_LEN {
+            return Err(Error::Truncated);
+        }
+        if !cipher.open(index, !more, &mut current) {
+            return Err(diagnose(
+                cipher,
+                index,
+                more,
+                &mut current,
+                plaintext,
+                chunk_size,
+                expected_len,
+            ));
+        }
+        plaintext += current.len() as u64;
+        sink(&current)?;
+        control.report(plaintext, expected_len);
+        if !more {
+            break;
+        }
+        std::mem::swap(&mut current, &mut next);
+        index = index
+            .checked_add(1)
+            .ok_or(Error::Tampered("too many chunks"))?;
+    }
+    if let Some(expected) = expected_len {
+        if plaintext != expected {
+            return Err(Error::Tampered("payload length differs from the metadata"));
+        }
+    }
+    Ok(plaintext)
+}
+
+/// A chunk failed to open: work out why, for a precise message.
+fn diagnose(
+    cipher: &ChunkCipher,
+    index: u64,
+    more: bool,
+    chunk: &mut Vec<u8>,
+    done: u64,
+    chunk_size: ChunkSize,
+    expected_len: Option<u64>,
+) -> Error {
+    // The input ended earlier than the metadata says it should.
+    let available = done + chunk.len().saturating_sub(TAG_LEN) as u64;
+    if !more && expected_len.is_some_and(|n| available < n) {
+        return Error::Truncated;
+    }
+    if cipher.open(index, more, chunk) {
+        return if more {
+            // A genuine final chunk with data after it.
+            Error::Tampered("data was appended after the final chunk")
+        } else {
+            // A genuine middle chunk where the input ended.
+            Error::Truncated
+        };
+    }
+    if !more && chunk.len() < chunk_size.bytes() + TAG_LEN && expected_len.is_none() {
+        return Error::Tampered("the last chunk does not authenticate (damaged or cut short)");
+    }
+    Error::Tampered("a chunk does not authenticate")
+}
+
+/// Reads up to `len` bytes into `buf` (cleared first).
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, len: usize) -> Result<()> {
+    buf.clear();
+    buf.resize(len, 0);
+    let got = read_up_to(input, buf)?;
+    buf.truncate(got);
+    Ok(())
+}
+
+/// Ciphertext length of a payload of `plaintext_len` bytes.
+pub fn sealed_payload_len(plaintext_len: u64, chunk_size: ChunkSize) -> u64 {
+    let size = chunk_size.bytes() as u64;
+    let chunks = if plaintext_len == 0 {
+        1
+    } else {
+        plaintext_len.div_ceil(size)
+    };
+    plaintext_len + chunks * TAG_LEN as u64
+}
