@@ -1,0 +1,77 @@
+//! Walks every test vector in tests/vectors/ (docs/FORMAT.md §7).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde_json::Value;
+use tgseal_core::{Control, Decryptor, KdfCap, Keyring, Passphrase};
+
+fn vectors() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    found.sort();
+    found
+}
+
+fn check(json_path: &Path) {
+    let info: Value = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
+    let sealed = std::fs::read(json_path.with_extension("tgseal")).unwrap();
+    let keyring = Keyring::new(
+        Passphrase::new(info["passphrase"].as_str().unwrap()).unwrap(),
+        KdfCap::DEFAULT,
+    );
+    let expect = info["expect"].as_str().unwrap();
+    let mut released = Vec::new();
+    let outcome = Decryptor::new(&sealed[..], &keyring).and_then(|d| {
+        let meta = d.metadata().clone();
+        d.decrypt_to(&mut released, &Control::new()).map(|_| meta)
+    });
+    match outcome {
+        Ok(meta) => {
+            assert_eq!(
+                expect,
+                "success",
+                "{} decrypted but should fail",
+                json_path.display()
+            );
+            let plain = std::fs::read(json_path.with_extension("plain")).unwrap();
+            assert_eq!(released, plain, "{}", json_path.display());
+            assert_eq!(meta.name, info["name"].as_str().unwrap());
+            assert_eq!(meta.content_len, info["content_len"].as_u64());
+            assert_eq!(meta.padding_len, info["padding_len"].as_u64().unwrap_or(0));
+            if let Some(secs) = info["modified_unix"].as_u64() {
+                let nanos = info["modified_nanos"].as_u64().unwrap_or(0) as u32;
+                assert_eq!(meta.modified, Some(UNIX_EPOCH + Duration::new(secs, nanos)));
+            }
+        }
+        Err(err) => {
+            assert_eq!(err.kind(), expect, "{}: {err}", json_path.display());
+            // A failure that happens in the payload may have released verified
+            // chunks, never anything from the failing chunk: these vectors fail
+            // in their only chunk or in the header, so nothing was released.
+            assert!(
+                released.is_empty(),
+                "{} released plaintext",
+                json_path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_vector_has_the_expected_outcome() {
+    let all = vectors();
+    assert!(
+        all.len() >= 15,
+        "expected the full vector set, found {}",
+        all.len()
+    );
+    for json in &all {
+        check(json);
+    }
+}
