@@ -1,0 +1,384 @@
+//! The `tgseal` binary: encrypt, decrypt, inspect, passphrase sources, exit codes,
+//! and "nothing left behind".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+use predicates::prelude::*;
+use util::{PASS, decrypt, encrypt, entries, folder_with_file, tgseal};
+
+#[test]
+fn encrypt_then_decrypt_restores_name_and_bytes() {
+    let (dir, _, data) = folder_with_file("report.pdf", 300_000);
+    encrypt(dir.path(), &["report.pdf"]).assert().success();
+    assert_eq!(entries(dir.path()), ["report.pdf", "report.pdf.tgseal"]);
+    let out = dir.path().join("out");
+    decrypt(dir.path(), &["report.pdf.tgseal", "-O", "out"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(out.join("report.pdf")).unwrap(), data);
+}
+
+#[test]
+fn the_stored_name_wins_over_the_sealed_file_name() {
+    let (dir, _, data) = folder_with_file("passport_scan.pdf", 10);
+    encrypt(dir.path(), &["passport_scan.pdf", "-o", "x7.tgseal"])
+        .assert()
+        .success();
+    std::fs::remove_file(dir.path().join("passport_scan.pdf")).unwrap();
+    decrypt(dir.path(), &["x7.tgseal"]).assert().success();
+    assert_eq!(
+        std::fs::read(dir.path().join("passport_scan.pdf")).unwrap(),
+        data
+    );
+}
+
+#[test]
+fn inspect_needs_no_passphrase() {
+    let (dir, _, _) = folder_with_file("a.txt", 5);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    tgseal(dir.path())
+        .env_remove("TGSEAL_PASSPHRASE")
+        .args(["inspect", "a.txt.tgseal"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tgseal version 1"))
+        .stdout(predicate::str::contains(
+            "Argon2id, 64 KiB memory, 1 passes, 1 lanes",
+        ))
+        .stdout(predicate::str::contains("chunk size:"));
+}
+
+#[test]
+fn inspect_and_decrypt_refuse_a_file_that_is_not_sealed() {
+    let (dir, _, _) = folder_with_file("plain.txt", 100);
+    tgseal(dir.path())
+        .args(["inspect", "plain.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a tgseal sealed file"));
+    decrypt(dir.path(), &["plain.txt", "-o", "out"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not a tgseal sealed file"));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn no_overwrite_without_force() {
+    let (dir, _, data) = folder_with_file("a.txt", 100);
+    std::fs::write(dir.path().join("a.txt.tgseal"), b"precious").unwrap();
+    encrypt(dir.path(), &["a.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(
+        std::fs::read(dir.path().join("a.txt.tgseal")).unwrap(),
+        b"precious"
+    );
+    encrypt(dir.path(), &["a.txt", "--force"])
+        .assert()
+        .success();
+    // Decrypting beside the original refuses too, and leaves the original.
+    decrypt(dir.path(), &["a.txt.tgseal"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
+    assert_eq!(entries(dir.path()), ["a.txt", "a.txt.tgseal"]);
+    decrypt(dir.path(), &["a.txt.tgseal", "-f"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
+}
+
+#[test]
+fn wrong_passphrase_exits_3_and_leaves_nothing() {
+    let (dir, _, _) = folder_with_file("a.txt", 1000);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    decrypt(dir.path(), &["a.txt.tgseal", "-O", "out"])
+        .env("TGSEAL_PASSPHRASE", "not it")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("wrong passphrase"));
+    assert!(entries(&dir.path().join("out")).is_empty());
+}
+
+#[test]
+fn tampered_and_truncated_files_exit_3_and_leave_nothing() {
+    let (dir, _, _) = folder_with_file("big.bin", 700_000);
+    encrypt(dir.path(), &["big.bin"]).assert().success();
+    let sealed = std::fs::read(dir.path().join("big.bin.tgseal")).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+
+    let mut tampered = sealed.clone();
+    let middle = tampered.len() / 2;
+    tampered[middle] ^= 1;
+    std::fs::write(dir.path().join("tampered.tgseal"), &tampered).unwrap();
+    decrypt(dir.path(), &["tampered.tgseal", "-O", "out"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("damaged or was tampered with"));
+
+    std::fs::write(
+        dir.path().join("short.tgseal"),
+        &sealed[..sealed.len() - 1000],
+    )
+    .unwrap();
+    decrypt(dir.path(), &["short.tgseal", "-O", "out"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("truncated"));
+    assert!(
+        entries(&dir.path().join("out")).is_empty(),
+        "{:?}",
+        entries(&dir.path().join("out"))
+    );
+}
+
+#[test]
+fn unsupported_version_has_its_own_message() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let mut sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
+    sealed[6] = 9;
+    std::fs::write(dir.path().join("future.tgseal"), &sealed).unwrap();
+    decrypt(dir.path(), &["future.tgseal", "-o", "x"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("format version 9"));
+    tgseal(dir.path())
+        .args(["inspect", "future.tgseal"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn kdf_over_the_cap_is_refused_unless_allowed() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let mut sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
+    sealed[12..16].copy_from_slice(&100u32.to_le_bytes()); // 100 passes
+    std::fs::write(dir.path().join("slow.tgseal"), &sealed).unwrap();
+    decrypt(dir.path(), &["slow.tgseal", "-o", "x"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--no-kdf-limit"));
+    // Allowed: the KDF runs (cheaply: 64 KiB) and then the header check fails.
+    decrypt(dir.path(), &["slow.tgseal", "-o", "x", "--no-kdf-limit"])
+        .assert()
+        .code(3);
+    assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn passphrase_file_first_line_only() {
+    let (dir, _, data) = folder_with_file("a.txt", 10);
+    std::fs::write(
+        dir.path().join("key.txt"),
+        format!("{PASS}\r\nsecond line\n"),
+    )
+    .unwrap();
+    encrypt(dir.path(), &["a.txt", "--passphrase-file", "key.txt"])
+        .env_remove("TGSEAL_PASSPHRASE")
+        .assert()
+        .success();
+    // The same passphrase from the environment opens it.
+    decrypt(dir.path(), &["a.txt.tgseal", "-o", "b.txt"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), data);
+}
+
+#[test]
+fn passphrase_from_stdin_while_data_is_on_stdin_is_refused() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    encrypt(
+        dir.path(),
+        &["-", "-o", "x.tgseal", "--passphrase-file", "-"],
+    )
+    .write_stdin("data")
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("cannot carry both"));
+    assert!(!dir.path().join("x.tgseal").exists());
+}
+
+#[test]
+fn passphrase_from_stdin_for_a_file_input() {
+    let (dir, _, data) = folder_with_file("a.txt", 10);
+    encrypt(dir.path(), &["a.txt", "--passphrase-file", "-"])
+        .env_remove("TGSEAL_PASSPHRASE")
+        .write_stdin(format!("{PASS}\n"))
+        .assert()
+        .success();
+    decrypt(dir.path(), &["a.txt.tgseal", "-o", "b.txt"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), data);
+}
+
+#[test]
+fn without_a_terminal_or_source_the_passphrase_is_an_error() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    // `setsid` detaches from any controlling terminal, so no prompt can appear
+    // even when the tests run in one.
+    let setsid = std::path::Path::new("/usr/bin/setsid");
+    if !setsid.exists() {
+        eprintln!("skipped: /usr/bin/setsid is missing");
+        return;
+    }
+    let mut cmd = assert_cmd::Command::new(setsid);
+    cmd.current_dir(dir.path())
+        .env_remove("TGSEAL_PASSPHRASE")
+        .arg(assert_cmd::cargo::cargo_bin("tgseal"))
+        .args(["encrypt", "a.txt"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no terminal to ask on"));
+    assert_eq!(entries(dir.path()), ["a.txt"]);
+}
+
+#[test]
+fn interrupt_leaves_no_output_and_no_temporary_file() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .args([
+            "encrypt",
+            "--kdf-params",
+            util::CHEAP_KDF,
+            "-",
+            "-o",
+            "out.tgseal",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let chunk = vec![7u8; 1 << 20];
+    stdin.write_all(&chunk).unwrap();
+    // Wait until the temporary output exists: encryption is under way.
+    for _ in 0..200 {
+        if !entries(dir.path()).is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(!entries(dir.path()).is_empty(), "encryption never started");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // More data lets the blocked read return; the next chunk sees the flag.
+    for _ in 0..8 {
+        if stdin.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        entries(dir.path()).is_empty(),
+        "left behind: {:?}",
+        entries(dir.path())
+    );
+}
+
+#[test]
+fn empty_passphrase_is_refused() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    encrypt(dir.path(), &["a.txt"])
+        .env("TGSEAL_PASSPHRASE", "")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty"));
+    assert_eq!(entries(dir.path()), ["a.txt"]);
+}
+
+#[test]
+fn the_passphrase_is_never_an_argument() {
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    encrypt(dir.path(), &["a.txt", "--passphrase", "x"])
+        .assert()
+        .code(2);
+    encrypt(dir.path(), &["a.txt", "-p", "x"]).assert().code(2);
+}
+
+#[test]
+fn pipes_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let data: Vec<u8> = (0..500_000u32).map(|i| (i % 241) as u8).collect();
+    let sealed = encrypt(dir.path(), &["-", "-o", "-"])
+        .write_stdin(data.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(&sealed[..6], b"tgseal");
+    let opened = decrypt(dir.path(), &["-", "-o", "-"])
+        .write_stdin(sealed.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(opened, data);
+    // A truncated stream to stdout ends with exit code 3.
+    decrypt(dir.path(), &["-", "-o", "-"])
+        .write_stdin(sealed[..sealed.len() - 5].to_vec())
+        .assert()
+        .code(3);
+    // Standard input needs -o.
+    encrypt(dir.path(), &["-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs -o"));
+}
+
+#[test]
+fn stdout_decrypt_of_a_file_and_file_output_of_stdin() {
+    let (dir, _, data) = folder_with_file("a.bin", 70_000);
+    encrypt(dir.path(), &["a.bin"]).assert().success();
+    let out = decrypt(dir.path(), &["a.bin.tgseal", "-o", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, data);
+    let sealed = std::fs::read(dir.path().join("a.bin.tgseal")).unwrap();
+    decrypt(dir.path(), &["-", "-o", "copy.bin"])
+        .write_stdin(sealed)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("copy.bin")).unwrap(), data);
+}
+
+#[test]
+fn one_output_path_takes_one_input() {
+    let (dir, _, _) = folder_with_file("a.txt", 1);
+    std::fs::write(dir.path().join("b.txt"), b"b").unwrap();
+    encrypt(dir.path(), &["a.txt", "b.txt", "-o", "x"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_documents_exit_codes_and_passphrase_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    tgseal(dir.path())
+        .args(["encrypt", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit codes"))
+        .stdout(predicate::str::contains("TGSEAL_PASSPHRASE"));
+}
