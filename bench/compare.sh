@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times tgseal against `cat` and its peers on one random file; prints medians,
-# ratios and peak memory. See docs/PERFORMANCE.md for how to read the table.
+# Times tgseal against `cat` and its peers on one random file; prints medians of
+# wall time, ratios, peak memory (max over runs) and median CPU time (user + system). See docs/PERFORMANCE.md for how to read the table.
 #
 #   bench/compare.sh [SIZE]          SIZE as `head -c` takes it: 1G (default), 4G, 64M, 4K
 #
@@ -52,16 +52,16 @@ if want age && have age-keygen; then age-keygen -o age.key 2>/dev/null; fi
 if want rage && have rage-keygen; then rage-keygen -o rage.key 2>/dev/null; fi
 if want gpg && have gpg; then export GNUPGHOME=$work/gnupg; mkdir -m 700 -p "$GNUPGHOME"; fi
 
-# row NAME COMMAND...: runs COMMAND once, appends "seconds peak_kib" to res.NAME.
+# row NAME COMMAND...: runs COMMAND once, appends "microseconds peak_kib cpu_seconds" to res.NAME.
 rows=()
 row() {
     local name=$1; shift
     [[ " ${rows[*]} " == *" $name "* ]] || rows+=("$name")
     local start end
     start=$(date +%s%N)
-    $TIME -f %M -o out.rss "$@" >/dev/null 2>out.err || { echo "$name failed:" >&2; cat out.err >&2; exit 1; }
+    $TIME -f '%M %U %S' -o out.rss "$@" >/dev/null 2>out.err || { echo "$name failed:" >&2; cat out.err >&2; exit 1; }
     end=$(date +%s%N)
-    echo "$(( (end - start) / 1000 )) $(tail -n1 out.rss)" >> "res.$name"
+    echo "$(( (end - start) / 1000 )) $(tail -n1 out.rss | awk '{print $1, $2 + $3}')" >> "res.$name"
 }
 
 for run in $(seq 1 "$RUNS"); do
@@ -120,10 +120,11 @@ mib=$(awk -v b="$bytes" 'BEGIN {printf "%.0f", b / 1048576}')
 echo
 echo "input: $SIZE ($bytes bytes) in $work, $RUNS runs each, medians"
 echo "$(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(date -u +%Y-%m-%d)"
-printf '%-26s %10s %10s %9s %9s %12s\n' "command" "median s" "MiB/s" "x tgseal" "x cat" "peak RSS MiB"
+printf '%-26s %10s %10s %9s %9s %12s %10s\n' "command" "median s" "MiB/s" "x tgseal" "x cat" "peak RSS MiB" "CPU s"
 for name in "${rows[@]}"; do
     us=$(med "$name")
     rss=$(cut -d' ' -f2 "res.$name" | sort -n | tail -n1)
+    cpu=$(cut -d' ' -f3 "res.$name" | awk '{print int($1 * 1000)}' | median)
     case $name in
         *decrypt*) ref=$dec_us ;;
         *kdf*|*4KiB*) ref="" ;;
@@ -134,6 +135,7 @@ for name in "${rows[@]}"; do
         *kdf*|*4KiB*) speed="-"; xcat="-" ;;
         *) speed=$(awk -v m="$mib" -v u="$us" 'BEGIN {printf "%.0f", m / (u / 1e6)}'); xcat=$(ratio "$us" "$cat_us") ;;
     esac
-    printf '%-26s %10.3f %10s %9s %9s %12.1f\n' "$name" "$(awk -v u="$us" 'BEGIN {print u / 1e6}')" \
-        "$speed" "$(ratio "$us" "$ref")" "$xcat" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')"
+    printf '%-26s %10.3f %10s %9s %9s %12.1f %10.2f\n' "$name" "$(awk -v u="$us" 'BEGIN {print u / 1e6}')" \
+        "$speed" "$(ratio "$us" "$ref")" "$xcat" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" \
+        "$(awk -v c="$cpu" 'BEGIN {print c / 1000}')"
 done
