@@ -59,6 +59,9 @@ pub struct OutputArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
+    /// Threads for the payload (default: one per core; 1 = no worker threads)
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +77,9 @@ pub struct EncryptArgs {
     /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests and benchmarks; weaker than the presets)
     #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
     pub kdf_params: Option<tgseal_core::KdfParams>,
+    /// Payload chunk size as a power of two, 16 (64 KiB) to 20 (1 MiB) (for benchmarks)
+    #[arg(long, value_name = "LOG2", value_parser = clap::value_parser!(u8).range(16..=20), hide_short_help = true)]
+    pub chunk_log2: Option<u8>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use tgseal_core::files::{DecryptTarget, decrypt_file};
-use tgseal_core::{Control, Decryptor, KdfCap, Keyring};
+use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring};
 
 use crate::cli::DecryptArgs;
 use crate::encrypt::check_targets;
@@ -27,12 +27,16 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         KdfCap::DEFAULT
     };
     let keyring = Keyring::new(pass, cap);
+    let mut options = DecryptOptions::default();
+    if let Some(threads) = out.threads {
+        options = options.with_threads(usize::from(threads));
+    }
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut failures = Vec::new();
     for input in &args.inputs {
-        if let Err(err) = decrypt_one(input, &args, &keyring, control) {
+        if let Err(err) = decrypt_one(input, &args, &keyring, &options, control) {
             let err = err.context(input.display().to_string());
             eprintln!("tgseal: {}", message(&err));
             failures.push(exit_code(&err));
@@ -45,6 +49,7 @@ fn decrypt_one(
     input: &Path,
     args: &DecryptArgs,
     keyring: &Keyring,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<()> {
     let out = &args.output;
@@ -56,11 +61,11 @@ fn decrypt_one(
         let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
         } else {
-            Box::new(std::io::BufReader::new(std::fs::File::open(input)?))
+            Box::new(std::fs::File::open(input)?)
         };
         let decryptor = Decryptor::new(reader, keyring)?;
         let mut stdout = std::io::stdout().lock();
-        decryptor.decrypt_to(&mut stdout, &job)?;
+        decryptor.decrypt_to_with(&mut stdout, options, &job)?;
         stdout.flush()?;
         return Ok(());
     }
@@ -68,7 +73,7 @@ fn decrypt_one(
         let target = out.output.clone().unwrap_or_default();
         let decryptor = Decryptor::new(std::io::stdin().lock(), keyring)?;
         let mut file = tgseal_core::files::AtomicFile::create(&target, out.force)?;
-        decryptor.decrypt_to(&mut std::io::BufWriter::new(file.file()), &job)?;
+        decryptor.decrypt_to_with(file.file(), options, &job)?;
         file.commit()?;
         return Ok(());
     }
@@ -83,7 +88,7 @@ fn decrypt_one(
                 .to_path_buf(),
         ),
     };
-    let (path, _) = decrypt_file(input, &target, out.force, keyring, &job)?;
+    let (path, _) = decrypt_file(input, &target, out.force, keyring, options, &job)?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

@@ -26,7 +26,13 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let options = EncryptOptions::default();
+    let mut options = EncryptOptions::default();
+    if let Some(threads) = out.threads {
+        options = options.with_threads(usize::from(threads));
+    }
+    if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
+        options = options.with_chunk_size(chunk_size);
+    }
     let mut failures = Vec::new();
     for input in &args.inputs {
         // One Argon2id run per file: each file gets its own salt.
@@ -81,14 +87,7 @@ fn encrypt_one(
         } else {
             let target = out.output.clone().unwrap_or_default();
             let mut file = tgseal_core::files::AtomicFile::create(&target, out.force)?;
-            tgseal_core::encrypt(
-                master,
-                &metadata,
-                &mut stdin,
-                &mut std::io::BufWriter::new(file.file()),
-                options,
-                &job,
-            )?;
+            tgseal_core::encrypt(master, &metadata, &mut stdin, file.file(), options, &job)?;
             file.commit()?;
         }
     } else if to_stdout {
