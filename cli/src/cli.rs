@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
-Exit codes:
+Exit codes (with several inputs, for the whole batch):
   0  everything succeeded
-  1  an error (file not found, not a tgseal file, unsupported version, KDF over the limit, disk full, ...)
+  1  an error (file not found, not a tgseal file, unsupported version, KDF over the limit, disk full,
+     unsafe folder archive, ...); in a batch: at least one input failed for such a reason
   2  usage error (bad flags or arguments)
-  3  authentication failed: wrong passphrase, or the sealed file is tampered, corrupted or truncated
+  3  authentication failed: wrong passphrase, or the sealed file is tampered, corrupted or truncated;
+     in a batch: some inputs failed authentication and nothing else went wrong
 130  interrupted (Ctrl-C); no output is left behind
 
 Passphrase sources, first found wins: --passphrase-file FILE (first line; '-' = stdin),
@@ -34,6 +36,31 @@ pub enum Command {
     Decrypt(DecryptArgs),
     /// Show a sealed file's format version, KDF parameters and chunk size (no passphrase needed)
     Inspect(InspectArgs),
+    /// Print a shell completion script (e.g. tgseal completions bash > /etc/bash_completion.d/tgseal)
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff format (e.g. tgseal man | man -l -)
+    Man,
+}
+
+/// Options for many inputs in one call.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Work on up to N inputs at once [default: the number of cores]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Stop starting new inputs after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Print one JSON object per input on standard output (JSON Lines; see docs/BATCH.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options every command that writes files shares.
@@ -63,11 +90,20 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
-    /// Files to encrypt ('-' = standard input, then -o is required)
+    /// Files and folders to encrypt; a folder becomes one sealed file ('-' = standard input, then -o is required)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Seal every file below each folder separately, mirroring the tree under -O DIR (or beside each file)
+    #[arg(long)]
+    pub each: bool,
+    /// Run the key derivation for every file (own salt each) instead of once per call; slower, but
+    /// files sealed together cannot be linked by their shared salt
+    #[arg(long)]
+    pub kdf_per_file: bool,
     /// Key-derivation strength: interactive (64 MiB), default (256 MiB), paranoid (1 GiB)
     #[arg(long, value_enum, default_value_t = KdfChoice::Default, conflicts_with = "kdf_params")]
     pub kdf: KdfChoice,
@@ -78,11 +114,13 @@ pub struct EncryptArgs {
 
 #[derive(Debug, Args)]
 pub struct DecryptArgs {
-    /// Sealed files to decrypt ('-' = standard input, then -o is required)
+    /// Sealed files to decrypt; sealed folders are restored as folders ('-' = standard input, then -o is required)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Accept any key-derivation cost the file asks for (only for files you trust)
     #[arg(long)]
     pub no_kdf_limit: bool,

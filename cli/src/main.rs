@@ -1,6 +1,7 @@
 //! `tgseal`: the command-line front end. `main` → `run` → one place that maps
 //! errors to messages and exit codes.
 
+mod batch;
 mod cli;
 mod decrypt;
 mod encrypt;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 
@@ -37,6 +38,15 @@ fn main() -> ExitCode {
         Command::Encrypt(args) => encrypt::run(args, &control),
         Command::Decrypt(args) => decrypt::run(args, &control),
         Command::Inspect(args) => inspect::run(args),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "tgseal", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| 0)
+            .map_err(anyhow::Error::from),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -8,7 +8,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::control::Control;
-use crate::format::Metadata;
+use crate::format::{ContentKind, Metadata};
 use crate::keys::{Keyring, MasterKey};
 use crate::seal::{Decryptor, EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
@@ -175,6 +175,8 @@ pub enum DecryptTarget {
 
 /// Decrypts the sealed file at `input` atomically. Returns the output path.
 /// The plaintext exists only in a temporary file until every chunk verified.
+/// A sealed folder is extracted to the output path the same way (a temporary
+/// folder renamed into place; see [`crate::archive`]).
 pub fn decrypt_file(
     input: &Path,
     target: &DecryptTarget,
@@ -188,6 +190,11 @@ pub fn decrypt_file(
         DecryptTarget::Path(path) => path.clone(),
         DecryptTarget::Folder(dir) => dir.join(restored_name(&decryptor.metadata().name, input)),
     };
+    if decryptor.metadata().kind == ContentKind::Folder {
+        let (summary, _notes) =
+            crate::archive::extract_sealed(decryptor, &output, overwrite, control)?;
+        return Ok((output, summary));
+    }
     let modified = decryptor.metadata().modified;
     let mut out = AtomicFile::create(&output, overwrite)?;
     let summary = decryptor.decrypt_to(out.file(), control)?;

@@ -35,6 +35,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod archive;
+pub mod batch;
 mod control;
 mod error;
 pub mod files;
@@ -42,6 +44,7 @@ mod format;
 mod kdf;
 mod keys;
 mod passphrase;
+mod pipe;
 mod seal;
 mod stream;
 
