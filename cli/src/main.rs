@@ -74,8 +74,13 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 pub fn message(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
     for cause in err.chain().skip(1) {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        // An error that wraps another (an I/O error inside tgseal's error)
+        // often displays the same text: say it once.
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
     }
     text
 }
