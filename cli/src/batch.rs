@@ -66,6 +66,10 @@ pub fn run<J: Job>(
             progress.finish(bar);
             result
         },
+        |result| match result {
+            Err(err) => settings.fail_fast || exit_code(err) == crate::EXIT_INTERRUPTED,
+            Ok(_) => false,
+        },
         |index, result| {
             let job = &jobs[index];
             let input = job.input().display().to_string();
@@ -85,7 +89,6 @@ pub fn run<J: Job>(
                     if settings.json {
                         emit(&record_ok(settings.operation, job.input(), &done));
                     }
-                    true
                 }
                 Some(Err(err)) => {
                     let text = message(&err);
@@ -94,9 +97,7 @@ pub fn run<J: Job>(
                     if settings.json {
                         emit(&record_err(settings.operation, job.input(), &err));
                     }
-                    let cancelled = code == crate::EXIT_INTERRUPTED;
                     failures.push((input, code, text));
-                    !(settings.fail_fast || cancelled)
                 }
                 None => {
                     skipped += 1;
@@ -113,7 +114,6 @@ pub fn run<J: Job>(
                             "notes": [],
                         }));
                     }
-                    true
                 }
             }
         },

@@ -257,8 +257,8 @@ fn fail_fast_stops_starting_new_inputs() {
     assert_eq!(records.len(), 4);
     assert_eq!(record(&records, "missing")["status"], "error");
     let skipped = records.iter().filter(|r| r["status"] == "skipped").count();
-    assert!(skipped >= 2, "{records:?}");
-    assert!(entries(&dir.path().join("out")).len() <= 1);
+    assert_eq!(skipped, 3, "{records:?}");
+    assert!(entries(&dir.path().join("out")).is_empty());
 }
 
 #[test]

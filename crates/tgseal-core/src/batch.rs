@@ -230,18 +230,17 @@ fn collect(
 }
 
 /// Runs `work` over `items` on up to `jobs` threads and hands every result to
-/// `report` on the calling thread, in completion order. When `report` returns
-/// false (e.g. fail-fast after an error), no further item is started; items
-/// never started are passed to `report` as `None`.
-///
-/// A job that panics is reported like a failed one by the caller's `work`
-/// wrapper; here it ends the pool's thread only.
-pub fn run_parallel<T, R, W, F>(items: &[T], jobs: usize, work: W, mut report: F)
+/// `report` on the calling thread, in completion order. As soon as a result
+/// satisfies `halt` (e.g. a failure under fail-fast, or a cancellation), no
+/// further item is started — decided on the worker thread, before it takes
+/// the next item. Items never started are passed to `report` as `None`.
+pub fn run_parallel<T, R, W, H, F>(items: &[T], jobs: usize, work: W, halt: H, mut report: F)
 where
     T: Sync,
     R: Send,
     W: Fn(usize, &T) -> R + Sync,
-    F: FnMut(usize, Option<R>) -> bool,
+    H: Fn(&R) -> bool + Sync,
+    F: FnMut(usize, Option<R>),
 {
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
@@ -251,15 +250,16 @@ where
         let (tx, rx) = mpsc::channel();
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, stop, work) = (&next, &stop, &work);
+            let (next, stop, work, halt) = (&next, &stop, &work, &halt);
             scope.spawn(move || {
-                loop {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
+                while !stop.load(Ordering::SeqCst) {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(item) = items.get(index) else { break };
-                    if tx.send((index, work(index, item))).is_err() {
+                    let result = work(index, item);
+                    if halt(&result) {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                    if tx.send((index, result)).is_err() {
                         break;
                     }
                 }
@@ -268,9 +268,7 @@ where
         drop(tx);
         for (index, result) in rx {
             reported[index] = true;
-            if !report(index, Some(result)) {
-                stop.store(true, Ordering::SeqCst);
-            }
+            report(index, Some(result));
         }
     });
     for (index, done) in reported.iter().enumerate() {
@@ -301,33 +299,30 @@ mod tests {
             &items,
             4,
             |_, &x| x * 2,
+            |_| false,
             |i, r| {
                 assert_eq!(r, Some(items[i] * 2));
                 seen[i] += 1;
-                true
             },
         );
         assert!(seen.iter().all(|&n| n == 1));
     }
 
     #[test]
-    fn stopping_skips_the_rest() {
+    fn halting_skips_the_rest() {
         let items: Vec<u32> = (0..100).collect();
         let (mut ran, mut skipped) = (0, 0);
         run_parallel(
             &items,
             1,
             |_, &x| x,
-            |_, r| {
-                match r {
-                    Some(_) => ran += 1,
-                    None => skipped += 1,
-                }
-                false
+            |&x| x == 3,
+            |_, r| match r {
+                Some(_) => ran += 1,
+                None => skipped += 1,
             },
         );
-        assert_eq!(ran + skipped, 100);
-        assert!(ran <= 2, "{ran}");
+        assert_eq!((ran, skipped), (4, 96));
     }
 
     #[test]
