@@ -310,6 +310,9 @@ fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
             dir_entry("d/"),
             link("d/same", tar::EntryType::Link, "a.txt"),
             link("d/up", tar::EntryType::Symlink, "../a.txt"),
+            // A later entry of the same name replaces the earlier one (as tar does).
+            link("dup", tar::EntryType::Symlink, "a.txt"),
+            file("dup", b"second"),
         ]),
         "fine",
         &sealed,
@@ -323,4 +326,7 @@ fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
         std::fs::read(work.path().join("fine/d/up")).unwrap(),
         b"alpha"
     );
+    let dup = work.path().join("fine/dup");
+    assert!(dup.symlink_metadata().unwrap().is_file());
+    assert_eq!(std::fs::read(dup).unwrap(), b"second");
 }

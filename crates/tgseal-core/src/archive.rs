@@ -86,12 +86,27 @@ impl FolderReader {
                 "internal error: the folder archiver stopped",
             ))),
         };
+        let archived = archived.map_err(unwrap_core);
         match (consumer, archived) {
             (Ok(value), Ok(notes)) => Ok((value, notes)),
             (Err(err), Err(Error::Io(e))) if e.kind() == io::ErrorKind::BrokenPipe => Err(err),
             (_, Err(err)) => Err(err),
             (Err(err), Ok(_)) => Err(err),
         }
+    }
+}
+
+/// The archiver reports a file that changed size through the tar writer, as
+/// an I/O error carrying our own error: unwrap it, so its kind survives.
+fn unwrap_core(err: Error) -> Error {
+    match err {
+        Error::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<Error>()) => {
+            match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+                Some(Ok(inner)) => *inner,
+                _ => Error::Io(io::Error::other("the folder changed while it was archived")),
+            }
+        }
+        other => other,
     }
 }
 
@@ -581,7 +596,10 @@ fn check_links(dest: &Path, links: &[PathBuf]) -> Result<()> {
             .parent()
             .map(|p| p.iter().map(|c| c.to_owned()).collect())
             .unwrap_or_default();
-        let mut pending = steps(&fs::read_link(dest.join(link))?)?;
+        let Ok(target) = fs::read_link(dest.join(link)) else {
+            continue; // replaced by a later entry of the same name
+        };
+        let mut pending = steps(&target)?;
         pending.reverse(); // a stack: next step last
         let mut hops = 0;
         while let Some(step) = pending.pop() {
@@ -686,5 +704,8 @@ mod tests {
         ));
         std::os::unix::fs::symlink("loop", root.join("loop")).unwrap();
         assert!(check_links(root, &[PathBuf::from("loop")]).is_err());
+        // A link later replaced by a file is no link any more.
+        fs::write(root.join("was_link"), b"f").unwrap();
+        assert!(check_links(root, &[PathBuf::from("was_link")]).is_ok());
     }
 }
