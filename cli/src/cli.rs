@@ -28,7 +28,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Encrypt files into sealed files (NAME.tgseal)
+    /// Encrypt files and folders into sealed files (NAME.tgseal)
     #[command(after_help = EXIT_CODES)]
     Encrypt(EncryptArgs),
     /// Decrypt sealed files, restoring the original names stored inside
@@ -39,7 +39,14 @@ pub enum Command {
     /// Print a shell completion script (e.g. tgseal completions bash > /etc/bash_completion.d/tgseal)
     Completions(CompletionsArgs),
     /// Print the manual page in roff format (e.g. tgseal man | man -l -)
-    Man,
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of one command (tgseal-encrypt, ...) instead of the main page
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Options for many inputs in one call.

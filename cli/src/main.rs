@@ -43,10 +43,7 @@ fn main() -> ExitCode {
             clap_complete::generate(args.shell, &mut command, "tgseal", &mut std::io::stdout());
             Ok(0)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| 0)
-            .map_err(anyhow::Error::from),
+        Command::Man(args) => man_page(args.command.as_deref()),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -55,6 +52,28 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// `tgseal man [COMMAND]`: the roff page, from the same clap definition as `--help`.
+fn man_page(command: Option<&str>) -> anyhow::Result<u8> {
+    let root = Cli::command();
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let sub = root
+                .find_subcommand(name)
+                .ok_or_else(|| UsageError(format!("no command named {name:?}")))?
+                .clone();
+            // Named like rage's pages: tgseal-encrypt(1). clap wants a
+            // 'static name; the process prints one page and exits.
+            let full: &'static str = format!("tgseal-{name}").leak();
+            sub.name(full)
+                .bin_name(full)
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(0)
 }
 
 /// The exit code for one failure.

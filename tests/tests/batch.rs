@@ -369,6 +369,13 @@ fn completions_for_every_shell_and_a_man_page() {
         .stdout(predicate::str::starts_with(".ie").or(predicate::str::contains(".TH tgseal")))
         .stdout(predicate::str::contains("encrypt"));
     tgseal(dir.path())
+        .args(["man", "encrypt"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("tgseal\\-encrypt"))
+        .stdout(predicate::str::contains("kdf\\-per\\-file"));
+    tgseal(dir.path()).args(["man", "nope"]).assert().code(2);
+    tgseal(dir.path())
         .args(["completions", "tcsh"])
         .assert()
         .code(2);
