@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
-Exit codes:
+Exit codes (with several inputs, for the whole batch):
   0  everything succeeded
-  1  an error (file not found, not a tgseal file, unsupported version, KDF over the limit, disk full, ...)
+  1  an error (file not found, not a tgseal file, unsupported version, KDF over the limit, disk full,
+     unsafe folder archive, ...); in a batch: at least one input failed for such a reason
   2  usage error (bad flags or arguments)
-  3  authentication failed: wrong passphrase, or the sealed file is tampered, corrupted or truncated
+  3  authentication failed: wrong passphrase, or the sealed file is tampered, corrupted or truncated;
+     in a batch: some inputs failed authentication and nothing else went wrong
 130  interrupted (Ctrl-C); no output is left behind
 
 Passphrase sources, first found wins: --passphrase-file FILE (first line; '-' = stdin),
@@ -26,7 +28,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Encrypt files into sealed files (NAME.tgseal)
+    /// Encrypt files and folders into sealed files (NAME.tgseal)
     #[command(after_help = EXIT_CODES)]
     Encrypt(EncryptArgs),
     /// Decrypt sealed files, restoring the original names stored inside
@@ -34,6 +36,38 @@ pub enum Command {
     Decrypt(DecryptArgs),
     /// Show a sealed file's format version, KDF parameters and chunk size (no passphrase needed)
     Inspect(InspectArgs),
+    /// Print a shell completion script (e.g. tgseal completions bash > /etc/bash_completion.d/tgseal)
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff format (e.g. tgseal man | man -l -)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The page of one command (tgseal-encrypt, ...) instead of the main page
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// Options for many inputs in one call.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Work on up to N inputs at once [default: the number of cores]
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Stop starting new inputs after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Print one JSON object per input on standard output (JSON Lines; see docs/BATCH.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options every command that writes files shares.
@@ -60,17 +94,26 @@ pub struct OutputArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Threads for the payload (default: one per core; 1 = no worker threads)
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 }
 
 #[derive(Debug, Args)]
 pub struct EncryptArgs {
-    /// Files to encrypt ('-' = standard input, then -o is required)
+    /// Files and folders to encrypt; a folder becomes one sealed file ('-' = standard input, then -o is required)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    /// Seal every file below each folder separately, mirroring the tree under -O DIR (or beside each file)
+    #[arg(long)]
+    pub each: bool,
+    /// Run the key derivation for every file (own salt each) instead of once per call; slower, but
+    /// files sealed together cannot be linked by their shared salt
+    #[arg(long)]
+    pub kdf_per_file: bool,
     /// Key-derivation strength: interactive (64 MiB), default (256 MiB), paranoid (1 GiB)
     #[arg(long, value_enum, default_value_t = KdfChoice::Default, conflicts_with = "kdf_params")]
     pub kdf: KdfChoice,
@@ -84,11 +127,13 @@ pub struct EncryptArgs {
 
 #[derive(Debug, Args)]
 pub struct DecryptArgs {
-    /// Sealed files to decrypt ('-' = standard input, then -o is required)
+    /// Sealed files to decrypt; sealed folders are restored as folders ('-' = standard input, then -o is required)
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Accept any key-derivation cost the file asks for (only for files you trust)
     #[arg(long)]
     pub no_kdf_limit: bool,

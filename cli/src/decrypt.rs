@@ -1,16 +1,25 @@
 //! `tgseal decrypt`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use tgseal_core::files::{DecryptTarget, decrypt_file};
+use tgseal_core::batch::{decrypt_opened, decrypt_path};
+use tgseal_core::files::DecryptTarget;
 use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring};
 
+use crate::batch::{self, Done, Job, Settings};
 use crate::cli::DecryptArgs;
 use crate::encrypt::check_targets;
 use crate::passphrase::{self, Purpose};
-use crate::{batch_exit_code, exit_code, message, progress};
+
+struct DecryptJob(PathBuf);
+
+impl Job for DecryptJob {
+    fn input(&self) -> &Path {
+        &self.0
+    }
+}
 
 pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     let out = &args.output;
@@ -26,23 +35,31 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     } else {
         KdfCap::DEFAULT
     };
+    // One keyring for the whole batch, shared by every job: files sealed in one
+    // call share a salt, so Argon2id runs once for all of them (FORMAT.md §8).
     let keyring = Keyring::new(pass, cap);
-    let mut options = DecryptOptions::default();
-    if let Some(threads) = out.threads {
-        options = options.with_threads(usize::from(threads));
-    }
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut failures = Vec::new();
-    for input in &args.inputs {
-        if let Err(err) = decrypt_one(input, &args, &keyring, &options, control) {
-            let err = err.context(input.display().to_string());
-            eprintln!("tgseal: {}", message(&err));
-            failures.push(exit_code(&err));
-        }
-    }
-    Ok(batch_exit_code(&failures))
+    let jobs: Vec<DecryptJob> = args.inputs.iter().cloned().map(DecryptJob).collect();
+    let cores = tgseal_core::batch::available_cores();
+    let job_count = args.batch.jobs.map_or(cores, |n| n as usize);
+    let threads = out.threads.map_or_else(
+        || tgseal_core::batch::threads_per_job(cores, job_count, jobs.len()),
+        usize::from,
+    );
+    let options = DecryptOptions::default().with_threads(threads);
+    let settings = Settings {
+        operation: "decrypt",
+        verb: "opened",
+        jobs: job_count,
+        fail_fast: args.batch.fail_fast,
+        json: args.batch.json,
+        quiet: out.quiet,
+    };
+    Ok(batch::run(&jobs, &settings, control, |job, ctl| {
+        decrypt_one(&job.0, &args, &keyring, &options, ctl)
+    }))
 }
 
 fn decrypt_one(
@@ -51,13 +68,12 @@ fn decrypt_one(
     keyring: &Keyring,
     options: &DecryptOptions,
     control: &Control,
-) -> Result<()> {
+) -> Result<Done> {
     let out = &args.output;
-    let bar = progress::bar(&input.display().to_string(), out.quiet);
-    let job = progress::control_with(control, bar.as_ref());
     if out.output.as_deref() == Some(Path::new("-")) {
         // Standard output cannot be atomic: each chunk is written only after it
         // verified, and a failure still ends with an error and exit code 3.
+        // A sealed folder comes out as its tar stream.
         let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
         } else {
@@ -65,35 +81,38 @@ fn decrypt_one(
         };
         let decryptor = Decryptor::new(reader, keyring)?;
         let mut stdout = std::io::stdout().lock();
-        decryptor.decrypt_to_with(&mut stdout, options, &job)?;
+        let summary = decryptor.decrypt_to_with(&mut stdout, options, control)?;
         stdout.flush()?;
-        return Ok(());
+        return Ok(Done {
+            output: None,
+            bytes_in: summary.bytes_in,
+            bytes_out: summary.bytes_out,
+            notes: Vec::new(),
+        });
     }
-    if input.as_os_str() == "-" {
+    let outcome = if input.as_os_str() == "-" {
         let target = out.output.clone().unwrap_or_default();
-        let decryptor = Decryptor::new(std::io::stdin().lock(), keyring)?;
-        let mut file = tgseal_core::files::AtomicFile::create(&target, out.force)?;
-        decryptor.decrypt_to_with(file.file(), options, &job)?;
-        file.commit()?;
-        return Ok(());
-    }
-    let target = match (&out.output, &out.output_dir) {
-        (Some(path), _) => DecryptTarget::Path(path.clone()),
-        (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-        (None, None) => DecryptTarget::Folder(
-            input
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf(),
-        ),
+        let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+        let decryptor = Decryptor::new(reader, keyring)?;
+        decrypt_opened(decryptor, &target, out.force, options, control)?
+    } else {
+        let target = match (&out.output, &out.output_dir) {
+            (Some(path), _) => DecryptTarget::Path(path.clone()),
+            (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
+            (None, None) => DecryptTarget::Folder(
+                input
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+            ),
+        };
+        decrypt_path(input, &target, out.force, keyring, options, control)?
     };
-    let (path, _) = decrypt_file(input, &target, out.force, keyring, options, &job)?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    if !out.quiet {
-        eprintln!("opened {} -> {}", input.display(), path.display());
-    }
-    Ok(())
+    Ok(Done {
+        output: Some(outcome.output),
+        bytes_in: outcome.summary.bytes_in,
+        bytes_out: outcome.summary.bytes_out,
+        notes: outcome.notes,
+    })
 }

@@ -1,20 +1,38 @@
 //! `tgseal encrypt`.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use tgseal_core::files::{encrypt_file, sealed_name};
-use tgseal_core::{Control, EncryptOptions, MasterKey, Metadata};
+use tgseal_core::batch::{BatchKeys, encrypt_path};
+use tgseal_core::files::sealed_name;
+use tgseal_core::{Control, EncryptOptions, Metadata};
 
+use crate::UsageError;
+use crate::batch::{self, Done, Job, Settings};
 use crate::cli::EncryptArgs;
 use crate::passphrase::{self, Purpose};
-use crate::{UsageError, batch_exit_code, exit_code, message, progress};
+
+/// One input and where its sealed file goes (`None` = standard output).
+struct EncryptJob {
+    input: PathBuf,
+    target: Option<PathBuf>,
+}
+
+impl Job for EncryptJob {
+    fn input(&self) -> &Path {
+        &self.input
+    }
+}
 
 pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;
+    if args.each && out.output.is_some() {
+        return Err(UsageError("--each writes many files: use -O DIR, not -o".into()).into());
+    }
     let params = args
         .kdf_params
         .unwrap_or_else(|| tgseal_core::KdfPreset::from(args.kdf).params());
@@ -26,26 +44,113 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut options = EncryptOptions::default();
-    if let Some(threads) = out.threads {
-        options = options.with_threads(usize::from(threads));
+    let (jobs, notes) = plan(&args)?;
+    if !out.quiet {
+        for note in notes {
+            eprintln!("tgseal: {note}");
+        }
     }
+    // One Argon2id run for the whole call (FORMAT.md §8), unless --kdf-per-file.
+    let keys = BatchKeys::new(pass, params, args.kdf_per_file)?;
+    let cores = tgseal_core::batch::available_cores();
+    let job_count = args.batch.jobs.map_or(cores, |n| n as usize);
+    // Jobs and payload threads share the cores: many small files run side by
+    // side on one core each, one big file gets every core.
+    let threads = out.threads.map_or_else(
+        || tgseal_core::batch::threads_per_job(cores, job_count, jobs.len()),
+        usize::from,
+    );
+    let mut options = EncryptOptions::default().with_threads(threads);
     if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
         options = options.with_chunk_size(chunk_size);
     }
-    let mut failures = Vec::new();
+    let settings = Settings {
+        operation: "encrypt",
+        verb: "sealed",
+        jobs: job_count,
+        fail_fast: args.batch.fail_fast,
+        json: args.batch.json,
+        quiet: out.quiet,
+    };
+    Ok(batch::run(&jobs, &settings, control, |job, ctl| {
+        encrypt_one(job, &args, &keys, &options, ctl)
+    }))
+}
+
+/// The inputs as jobs: `--each` expands folders into their files, mirrored
+/// under -O DIR (or sealed beside each file).
+fn plan(args: &EncryptArgs) -> Result<(Vec<EncryptJob>, Vec<String>)> {
+    let out = &args.output;
+    let mut jobs = Vec::new();
+    let mut notes = Vec::new();
     for input in &args.inputs {
-        // One Argon2id run per file: each file gets its own salt.
-        let result = MasterKey::derive(&pass, params)
-            .map_err(anyhow::Error::from)
-            .and_then(|master| encrypt_one(input, &args, &master, &options, control));
-        if let Err(err) = result {
-            let err = err.context(input.display().to_string());
-            eprintln!("tgseal: {}", message(&err));
-            failures.push(exit_code(&err));
+        if input.as_os_str() == "-" {
+            let target = out.output.clone().filter(|p| p.as_os_str() != "-");
+            jobs.push(EncryptJob {
+                input: input.clone(),
+                target,
+            });
+            continue;
         }
+        if args.each && input.is_dir() {
+            let (files, skipped) = tgseal_core::batch::files_below(input)
+                .with_context(|| format!("cannot list {}", input.display()))?;
+            notes.extend(skipped);
+            for rel in files {
+                let sealed = sealed_rel(&rel);
+                let target = match &out.output_dir {
+                    Some(dir) => dir.join(&sealed),
+                    None => input.join(&sealed),
+                };
+                jobs.push(EncryptJob {
+                    input: input.join(&rel),
+                    target: Some(target),
+                });
+            }
+            continue;
+        }
+        let target = match (&out.output, &out.output_dir) {
+            (Some(path), _) if path.as_os_str() == "-" => None,
+            (Some(path), _) => Some(path.clone()),
+            (None, Some(dir)) => Some(dir.join(sealed_name(&base_name(input)?))),
+            (None, None) => Some(beside(input)?),
+        };
+        jobs.push(EncryptJob {
+            input: input.clone(),
+            target,
+        });
     }
-    Ok(batch_exit_code(&failures))
+    Ok((jobs, notes))
+}
+
+fn sealed_rel(rel: &Path) -> PathBuf {
+    match rel.file_name() {
+        Some(name) => rel.with_file_name(sealed_name(name)),
+        None => rel.to_path_buf(),
+    }
+}
+
+/// The name an input is sealed under: its last component, or for `.`/`..`
+/// the name of the folder it really is.
+fn base_name(input: &Path) -> Result<OsString> {
+    if let Some(name) = input.file_name() {
+        return Ok(name.to_os_string());
+    }
+    std::fs::canonicalize(input)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_os_string()))
+        .ok_or_else(|| anyhow::anyhow!("{} has no file name", input.display()))
+}
+
+/// `a/b.pdf` → `a/b.pdf.tgseal`; `notes/` → `notes.tgseal`; `.` → `../NAME.tgseal`.
+fn beside(input: &Path) -> Result<PathBuf> {
+    let name = sealed_name(&base_name(input)?);
+    if input.file_name().is_some() {
+        Ok(input.with_file_name(name))
+    } else {
+        let real = std::fs::canonicalize(input)?;
+        Ok(real.parent().unwrap_or(Path::new("/")).join(name))
+    }
 }
 
 /// Refuses combinations that cannot work before any passphrase is asked.
@@ -66,54 +171,92 @@ pub fn check_targets(inputs: &[PathBuf], output: Option<&Path>) -> Result<()> {
 }
 
 fn encrypt_one(
-    input: &Path,
+    job: &EncryptJob,
     args: &EncryptArgs,
-    master: &MasterKey,
+    keys: &BatchKeys,
     options: &EncryptOptions,
     control: &Control,
-) -> Result<()> {
-    let out = &args.output;
-    let label = input.display().to_string();
-    let bar = progress::bar(&label, out.quiet);
-    let job = progress::control_with(control, bar.as_ref());
-    let to_stdout = out.output.as_deref() == Some(Path::new("-"));
+) -> Result<Done> {
+    let force = args.output.force;
+    let master = keys.master()?;
+    let input = job.input.as_path();
+    let done = |output: Option<PathBuf>, summary: tgseal_core::Summary, notes| Done {
+        output,
+        bytes_in: summary.bytes_in,
+        bytes_out: summary.bytes_out,
+        notes,
+    };
     if input.as_os_str() == "-" {
         let metadata = Metadata::file("", None, None);
         let mut stdin = std::io::stdin().lock();
-        if to_stdout {
-            let mut stdout = std::io::stdout().lock();
-            tgseal_core::encrypt(master, &metadata, &mut stdin, &mut stdout, options, &job)?;
-            stdout.flush()?;
-        } else {
-            let target = out.output.clone().unwrap_or_default();
-            let mut file = tgseal_core::files::AtomicFile::create(&target, out.force)?;
-            tgseal_core::encrypt(master, &metadata, &mut stdin, file.file(), options, &job)?;
-            file.commit()?;
-        }
-    } else if to_stdout {
-        let mut file = std::fs::File::open(input)?;
-        let metadata = tgseal_core::files::metadata_for_file(input, &file)?;
-        let mut stdout = std::io::stdout().lock();
-        tgseal_core::encrypt(master, &metadata, &mut file, &mut stdout, options, &job)?;
-        stdout.flush()?;
-    } else {
-        let target = match (&out.output, &out.output_dir) {
-            (Some(path), _) => path.clone(),
-            (None, Some(dir)) => dir.join(sealed_name(file_name(input)?)),
-            (None, None) => input.with_file_name(sealed_name(file_name(input)?)),
+        return match &job.target {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                let summary = tgseal_core::encrypt(
+                    &master,
+                    &metadata,
+                    &mut stdin,
+                    &mut stdout,
+                    options,
+                    control,
+                )?;
+                stdout.flush()?;
+                Ok(done(None, summary, Vec::new()))
+            }
+            Some(target) => {
+                let mut file = tgseal_core::files::AtomicFile::create(target, force)?;
+                let summary = {
+                    let mut writer = std::io::BufWriter::new(file.file());
+                    let summary = tgseal_core::encrypt(
+                        &master,
+                        &metadata,
+                        &mut stdin,
+                        &mut writer,
+                        options,
+                        control,
+                    )?;
+                    writer.flush()?;
+                    summary
+                };
+                let path = file.commit()?;
+                Ok(done(Some(path), summary, Vec::new()))
+            }
         };
-        encrypt_file(input, &target, out.force, master, options, &job)?;
-        if let Some(bar) = &bar {
-            bar.finish_and_clear();
+    }
+    match &job.target {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let (summary, notes) = if input.is_dir() {
+                tgseal_core::archive::encrypt_folder_to(
+                    input,
+                    &master,
+                    &mut stdout,
+                    options,
+                    control,
+                )?
+            } else {
+                let mut file = std::fs::File::open(input)?;
+                let metadata = tgseal_core::files::metadata_for_file(input, &file)?;
+                let summary = tgseal_core::encrypt(
+                    &master,
+                    &metadata,
+                    &mut file,
+                    &mut stdout,
+                    options,
+                    control,
+                )?;
+                (summary, Vec::new())
+            };
+            stdout.flush()?;
+            Ok(done(None, summary, notes))
         }
-        if !out.quiet {
-            eprintln!("sealed {} -> {}", input.display(), target.display());
+        Some(target) => {
+            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            let outcome = encrypt_path(input, target, force, &master, options, control)?;
+            Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
         }
     }
-    Ok(())
-}
-
-fn file_name(path: &Path) -> Result<&std::ffi::OsStr> {
-    path.file_name()
-        .ok_or_else(|| anyhow::anyhow!("{} has no file name", path.display()))
 }

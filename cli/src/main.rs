@@ -1,6 +1,7 @@
 //! `tgseal`: the command-line front end. `main` → `run` → one place that maps
 //! errors to messages and exit codes.
 
+mod batch;
 mod cli;
 mod decrypt;
 mod encrypt;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
 
@@ -37,6 +38,12 @@ fn main() -> ExitCode {
         Command::Encrypt(args) => encrypt::run(args, &control),
         Command::Decrypt(args) => decrypt::run(args, &control),
         Command::Inspect(args) => inspect::run(args),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "tgseal", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man(args) => man_page(args.command.as_deref()),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -45,6 +52,28 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&err))
         }
     }
+}
+
+/// `tgseal man [COMMAND]`: the roff page, from the same clap definition as `--help`.
+fn man_page(command: Option<&str>) -> anyhow::Result<u8> {
+    let root = Cli::command();
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let sub = root
+                .find_subcommand(name)
+                .ok_or_else(|| UsageError(format!("no command named {name:?}")))?
+                .clone();
+            // Named like rage's pages: tgseal-encrypt(1). clap wants a
+            // 'static name; the process prints one page and exits.
+            let full: &'static str = format!("tgseal-{name}").leak();
+            sub.name(full)
+                .bin_name(full)
+                .version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(0)
 }
 
 /// The exit code for one failure.
@@ -64,8 +93,13 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 pub fn message(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
     for cause in err.chain().skip(1) {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        // An error that wraps another (an I/O error inside tgseal's error)
+        // often displays the same text: say it once.
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
     }
     text
 }

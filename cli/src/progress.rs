@@ -36,3 +36,73 @@ pub fn control_with(base: &Control, bar: Option<&ProgressBar>) -> Control {
         None => base.clone(),
     }
 }
+
+/// Progress of a batch: an overall bar (inputs done) and a bar per active
+/// input, only when stderr is a terminal and not `--quiet`. Messages go
+/// through it so they do not tear the bars.
+pub struct BatchProgress {
+    bars: Option<(indicatif::MultiProgress, Option<ProgressBar>)>,
+    quiet: bool,
+}
+
+impl BatchProgress {
+    pub fn new(inputs: usize, quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return BatchProgress { bars: None, quiet };
+        }
+        let multi = indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        // One input needs no overall bar: its own bar says everything.
+        let overall = (inputs > 1).then(|| {
+            let bar = multi.add(ProgressBar::new(inputs as u64));
+            let style =
+                ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} inputs, {elapsed}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_message("total");
+            bar
+        });
+        BatchProgress {
+            bars: Some((multi, overall)),
+            quiet,
+        }
+    }
+
+    /// A bar for an input that starts now.
+    pub fn start(&self, label: &str) -> Option<ProgressBar> {
+        let (multi, _) = self.bars.as_ref()?;
+        let bar = bar(label, self.quiet)?;
+        Some(multi.add(bar))
+    }
+
+    /// Removes an input's bar and counts it as done.
+    pub fn finish(&self, bar: Option<ProgressBar>) {
+        if let Some((multi, overall)) = &self.bars {
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+                multi.remove(&bar);
+            }
+            if let Some(overall) = overall {
+                overall.inc(1);
+            }
+        }
+    }
+
+    /// Prints a line on stderr above the bars.
+    pub fn say(&self, line: &str) {
+        match &self.bars {
+            Some((multi, _)) if multi.println(line).is_ok() => {}
+            _ => eprintln!("{line}"),
+        }
+    }
+
+    /// Clears the bars for good.
+    pub fn done(&self) {
+        if let Some((multi, overall)) = &self.bars {
+            if let Some(overall) = overall {
+                overall.finish_and_clear();
+            }
+            let _ = multi.clear();
+        }
+    }
+}

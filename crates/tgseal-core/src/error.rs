@@ -59,6 +59,14 @@ pub enum Error {
     /// The output file exists and overwriting was not allowed.
     #[error("{0} already exists (use --force to overwrite)")]
     OutputExists(std::path::PathBuf),
+    /// A folder archive holds an entry that would be written outside the
+    /// destination folder (absolute path, `..`, or a link that escapes it).
+    #[error("refused to extract the folder: {0}")]
+    UnsafeArchive(String),
+    /// The folder archive inside a sealed file (which did authenticate) is not
+    /// a readable tar stream: whoever sealed it wrote a broken archive.
+    #[error("the folder archive inside the sealed file is malformed: {0}")]
+    BadArchive(String),
     /// The caller cancelled the job.
     #[error("cancelled")]
     Cancelled,
@@ -82,6 +90,8 @@ impl Error {
             Error::InvalidName(_) => "invalid_name",
             Error::InputChanged { .. } => "input_changed",
             Error::OutputExists(_) => "output_exists",
+            Error::UnsafeArchive(_) => "unsafe_archive",
+            Error::BadArchive(_) => "bad_archive",
             Error::Cancelled => "cancelled",
             Error::Io(_) => "io",
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::control::Control;
 use crate::format::Metadata;
 use crate::keys::{Keyring, MasterKey};
-use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary, encrypt};
+use crate::seal::{DecryptOptions, EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
 
 /// The extension of sealed files. (Never `.tgs`: that is Telegram's sticker format.)
@@ -164,6 +164,8 @@ pub enum DecryptTarget {
 
 /// Decrypts the sealed file at `input` atomically. Returns the output path.
 /// The plaintext exists only in a temporary file until every chunk verified.
+/// A sealed folder is extracted to the output path the same way (a temporary
+/// folder renamed into place; see [`crate::archive`]).
 pub fn decrypt_file(
     input: &Path,
     target: &DecryptTarget,
@@ -172,22 +174,8 @@ pub fn decrypt_file(
     options: &DecryptOptions,
     control: &Control,
 ) -> Result<(PathBuf, Summary)> {
-    // Unbuffered, like `encrypt_file`: the payload is read in whole chunks.
-    let file = File::open(input)?;
-    let decryptor = Decryptor::new(file, keyring)?;
-    let output = match target {
-        DecryptTarget::Path(path) => path.clone(),
-        DecryptTarget::Folder(dir) => dir.join(restored_name(&decryptor.metadata().name, input)),
-    };
-    let modified = decryptor.metadata().modified;
-    let mut out = AtomicFile::create(&output, overwrite)?;
-    let summary = decryptor.decrypt_to_with(out.file(), options, control)?;
-    if let Some(time) = modified {
-        // Best effort: some filesystems refuse timestamps; the content is what matters.
-        let _ = out.file().set_modified(time);
-    }
-    let path = out.commit()?;
-    Ok((path, summary))
+    let outcome = crate::batch::decrypt_path(input, target, overwrite, keyring, options, control)?;
+    Ok((outcome.output, outcome.summary))
 }
 
 #[cfg(test)]

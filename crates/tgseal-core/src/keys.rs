@@ -116,6 +116,10 @@ pub struct Keyring {
     cap: KdfCap,
     reuse: bool,
     derived: Mutex<Vec<std::sync::Arc<MasterKey>>>,
+    /// Held while Argon2id runs: threads decrypting files of one batch wait for
+    /// the first derivation instead of repeating it, and at most one derivation
+    /// (with its memory) runs at a time.
+    deriving: Mutex<()>,
 }
 
 impl Keyring {
@@ -126,6 +130,7 @@ impl Keyring {
             cap,
             reuse: true,
             derived: Mutex::new(Vec::new()),
+            deriving: Mutex::new(()),
         }
     }
 
@@ -144,25 +149,36 @@ impl Keyring {
             .kdf
             .validate()
             .map_err(|_| Error::Tampered("invalid KDF parameters in the header"))?;
-        if self.reuse {
-            let derived = self.derived.lock().map_err(|_| poisoned())?;
-            if let Some(key) = derived.iter().find(|k| k.matches(header)) {
-                return verify(key.clone(), header);
-            }
+        if let Some(key) = self.cached(header)? {
+            return verify(key, header);
+        }
+        let _deriving = self.deriving.lock().map_err(|_| poisoned())?;
+        // Another thread may have derived this key while we waited.
+        if let Some(key) = self.cached(header)? {
+            return verify(key, header);
         }
         let key = std::sync::Arc::new(MasterKey::derive_with_salt(
             &self.passphrase,
             header.kdf,
             header.salt,
         )?);
-        let key = verify(key, header)?;
+        // Cached even when the check fails: the next file of the same batch is
+        // then refused at once instead of paying Argon2id again.
         if self.reuse {
             self.derived
                 .lock()
                 .map_err(|_| poisoned())?
                 .push(key.clone());
         }
-        Ok(key)
+        verify(key, header)
+    }
+
+    fn cached(&self, header: &Header) -> Result<Option<std::sync::Arc<MasterKey>>> {
+        if !self.reuse {
+            return Ok(None);
+        }
+        let derived = self.derived.lock().map_err(|_| poisoned())?;
+        Ok(derived.iter().find(|k| k.matches(header)).cloned())
     }
 }
 

@@ -37,6 +37,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+pub mod archive;
+pub mod batch;
 mod control;
 mod error;
 pub mod files;
@@ -44,6 +46,7 @@ mod format;
 mod kdf;
 mod keys;
 mod passphrase;
+mod pipe;
 mod pipeline;
 mod seal;
 mod stream;

@@ -1,0 +1,201 @@
+//! Running many inputs in one call: the job pool (tgseal_core::batch), one
+//! report per input (human lines on stderr, JSON Lines on stdout with
+//! `--json`), the closing summary and the batch exit code.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde_json::json;
+use tgseal_core::Control;
+
+use crate::progress::BatchProgress;
+use crate::{UsageError, batch_exit_code, exit_code, message};
+
+/// How a batch runs and reports.
+pub struct Settings {
+    /// "encrypt" or "decrypt", as in the JSON records.
+    pub operation: &'static str,
+    /// The verb of a success line ("sealed", "opened").
+    pub verb: &'static str,
+    pub jobs: usize,
+    pub fail_fast: bool,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+/// What one successful input produced.
+pub struct Done {
+    /// The path written; `None` for standard output.
+    pub output: Option<PathBuf>,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Things worth saying that were not errors (skipped entries).
+    pub notes: Vec<String>,
+}
+
+/// One input of a batch: what to show, and the data the worker needs.
+pub trait Job: Sync {
+    fn input(&self) -> &Path;
+}
+
+/// Runs every job (up to `settings.jobs` at once), reports each, prints the
+/// summary and returns the exit code of the whole batch.
+pub fn run<J: Job>(
+    jobs: &[J],
+    settings: &Settings,
+    control: &Control,
+    work: impl Fn(&J, &Control) -> Result<Done> + Sync,
+) -> u8 {
+    let progress = BatchProgress::new(jobs.len(), settings.quiet);
+    let mut failures: Vec<(String, u8, String)> = Vec::new();
+    let mut succeeded = 0usize;
+    let mut skipped = 0usize;
+    tgseal_core::batch::run_parallel(
+        jobs,
+        settings.jobs,
+        |_, job| {
+            let label = job.input().display().to_string();
+            let bar = progress.start(&label);
+            let job_control = crate::progress::control_with(control, bar.as_ref());
+            let result = if control.is_cancelled() {
+                Err(tgseal_core::Error::Cancelled.into())
+            } else {
+                work(job, &job_control)
+            };
+            progress.finish(bar);
+            result
+        },
+        |result| match result {
+            Err(err) => settings.fail_fast || exit_code(err) == crate::EXIT_INTERRUPTED,
+            Ok(_) => false,
+        },
+        |index, result| {
+            let job = &jobs[index];
+            let input = job.input().display().to_string();
+            match result {
+                Some(Ok(done)) => {
+                    succeeded += 1;
+                    if !settings.quiet {
+                        let to = done
+                            .output
+                            .as_ref()
+                            .map_or_else(|| "standard output".into(), |p| p.display().to_string());
+                        progress.say(&format!("{} {input} -> {to}", settings.verb));
+                        for note in &done.notes {
+                            progress.say(&format!("tgseal: {input}: {note}"));
+                        }
+                    }
+                    if settings.json {
+                        emit(&record_ok(settings.operation, job.input(), &done));
+                    }
+                }
+                Some(Err(err)) => {
+                    let text = message(&err);
+                    let code = exit_code(&err);
+                    progress.say(&format!("tgseal: {input}: {text}"));
+                    if settings.json {
+                        emit(&record_err(settings.operation, job.input(), &err));
+                    }
+                    failures.push((input, code, text));
+                }
+                None => {
+                    skipped += 1;
+                    if settings.json {
+                        emit(&json!({
+                            "operation": settings.operation,
+                            "input": lossy(job.input()),
+                            "output": null,
+                            "status": "skipped",
+                            "bytes_in": 0,
+                            "bytes_out": 0,
+                            "error_kind": null,
+                            "message": "not attempted after an earlier failure",
+                            "notes": [],
+                        }));
+                    }
+                }
+            }
+        },
+    );
+    progress.done();
+    if jobs.len() > 1 && (!settings.quiet || !failures.is_empty()) {
+        summarise(settings, jobs.len(), succeeded, skipped, &failures);
+    }
+    let codes: Vec<u8> = failures.iter().map(|(_, code, _)| *code).collect();
+    batch_exit_code(&codes)
+}
+
+fn summarise(
+    settings: &Settings,
+    total: usize,
+    succeeded: usize,
+    skipped: usize,
+    failures: &[(String, u8, String)],
+) {
+    let mut text = format!("tgseal: {} {succeeded} of {total} inputs", settings.verb);
+    if !failures.is_empty() {
+        text.push_str(&format!("; {} failed", failures.len()));
+    }
+    if skipped > 0 {
+        text.push_str(&format!(
+            "; {skipped} not attempted (--fail-fast or interrupted)"
+        ));
+    }
+    eprintln!("{text}");
+    for (input, _, why) in failures {
+        eprintln!("  failed: {input}: {why}");
+    }
+}
+
+fn lossy(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn record_ok(operation: &str, input: &Path, done: &Done) -> serde_json::Value {
+    json!({
+        "operation": operation,
+        "input": lossy(input),
+        "output": done.output.as_deref().map_or_else(|| "-".to_owned(), lossy),
+        "status": "ok",
+        "bytes_in": done.bytes_in,
+        "bytes_out": done.bytes_out,
+        "error_kind": null,
+        "message": null,
+        "notes": done.notes,
+    })
+}
+
+fn record_err(operation: &str, input: &Path, err: &anyhow::Error) -> serde_json::Value {
+    json!({
+        "operation": operation,
+        "input": lossy(input),
+        "output": null,
+        "status": "error",
+        "bytes_in": 0,
+        "bytes_out": 0,
+        "error_kind": error_kind(err),
+        "message": message(err),
+        "notes": [],
+    })
+}
+
+/// The core's stable error identifier; "usage", "io" or "other" otherwise.
+fn error_kind(err: &anyhow::Error) -> &'static str {
+    if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
+        e.kind()
+    } else if err.downcast_ref::<UsageError>().is_some() {
+        "usage"
+    } else if err.downcast_ref::<std::io::Error>().is_some() {
+        "io"
+    } else {
+        "other"
+    }
+}
+
+fn emit(record: &serde_json::Value) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (e.g. `| head`) must not abort the batch.
+    let _ = writeln!(out, "{record}");
+    let _ = out.flush();
+}

@@ -1,0 +1,332 @@
+//! Folders: sealed as one file (a tar stream inside the ciphertext), restored
+//! atomically, and hostile archives refused with nothing written outside the
+//! destination and nothing left in it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+use std::path::Path;
+
+use predicates::prelude::*;
+use serde_json::Value;
+use tgseal_core::{
+    ContentKind, Control, EncryptOptions, KdfParams, MasterKey, Metadata, Passphrase,
+};
+use util::{PASS, decrypt, encrypt, entries};
+
+fn make_tree(root: &Path) {
+    std::fs::create_dir_all(root.join("notes/sub/deeper")).unwrap();
+    std::fs::create_dir_all(root.join("notes/empty")).unwrap();
+    std::fs::write(root.join("notes/a.txt"), b"alpha").unwrap();
+    std::fs::write(root.join("notes/sub/deeper/b.bin"), vec![9u8; 700_000]).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../a.txt", root.join("notes/sub/to_a")).unwrap();
+}
+
+#[test]
+fn a_folder_is_sealed_as_one_file_and_restored_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    make_tree(dir.path());
+    encrypt(dir.path(), &["notes/"]).assert().success();
+    assert!(dir.path().join("notes.tgseal").is_file());
+    decrypt(dir.path(), &["notes.tgseal", "-O", "out"])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    assert_eq!(entries(&out), ["notes"]);
+    assert_eq!(std::fs::read(out.join("notes/a.txt")).unwrap(), b"alpha");
+    assert_eq!(
+        std::fs::read(out.join("notes/sub/deeper/b.bin")).unwrap(),
+        vec![9u8; 700_000]
+    );
+    assert!(out.join("notes/empty").is_dir());
+    #[cfg(unix)]
+    assert_eq!(
+        std::fs::read_link(out.join("notes/sub/to_a")).unwrap(),
+        Path::new("../a.txt")
+    );
+}
+
+#[test]
+fn a_restored_folder_does_not_replace_an_existing_one_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    make_tree(dir.path());
+    encrypt(dir.path(), &["notes"]).assert().success();
+    decrypt(dir.path(), &["notes.tgseal"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(entries(dir.path()), ["notes", "notes.tgseal"]);
+    std::fs::write(dir.path().join("notes/a.txt"), b"changed").unwrap();
+    decrypt(dir.path(), &["notes.tgseal", "--force"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(dir.path().join("notes/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert_eq!(entries(dir.path()), ["notes", "notes.tgseal"]);
+}
+
+#[test]
+fn a_damaged_sealed_folder_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    make_tree(dir.path());
+    encrypt(dir.path(), &["notes", "-o", "n.tgseal"])
+        .assert()
+        .success();
+    let sealed = std::fs::read(dir.path().join("n.tgseal")).unwrap();
+    // Truncated after the first chunk, and one bit flipped in the last chunk.
+    std::fs::write(dir.path().join("cut.tgseal"), &sealed[..sealed.len() / 2]).unwrap();
+    let mut flipped = sealed.clone();
+    let last = flipped.len() - 20;
+    flipped[last] ^= 1;
+    std::fs::write(dir.path().join("flip.tgseal"), &flipped).unwrap();
+    for name in ["cut.tgseal", "flip.tgseal"] {
+        let out = dir.path().join(format!("out-{name}"));
+        decrypt(dir.path(), &[name, "-O", out.to_str().unwrap()])
+            .assert()
+            .code(3);
+        assert!(entries(&out).is_empty(), "{name}: {:?}", entries(&out));
+    }
+}
+
+#[test]
+fn devices_and_fifos_in_a_folder_are_skipped_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    make_tree(dir.path());
+    let fifo = dir.path().join("notes/pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo here
+    }
+    encrypt(dir.path(), &["notes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("skipped").and(predicate::str::contains("pipe")));
+    decrypt(dir.path(), &["notes.tgseal", "-O", "out"])
+        .assert()
+        .success();
+    assert!(!dir.path().join("out/notes/pipe").exists());
+    assert!(dir.path().join("out/notes/a.txt").is_file());
+}
+
+// ---- hostile archives -------------------------------------------------------
+
+/// One raw tar entry; `name` and `link` are written byte for byte, without the
+/// checks the tar crate's builder would apply.
+struct Raw<'a> {
+    name: &'a str,
+    kind: tar::EntryType,
+    link: &'a str,
+    data: &'a [u8],
+}
+
+fn file<'a>(name: &'a str, data: &'a [u8]) -> Raw<'a> {
+    Raw {
+        name,
+        kind: tar::EntryType::Regular,
+        link: "",
+        data,
+    }
+}
+
+fn dir_entry(name: &str) -> Raw<'_> {
+    Raw {
+        name,
+        kind: tar::EntryType::Directory,
+        link: "",
+        data: b"",
+    }
+}
+
+fn link<'a>(name: &'a str, kind: tar::EntryType, target: &'a str) -> Raw<'a> {
+    Raw {
+        name,
+        kind,
+        link: target,
+        data: b"",
+    }
+}
+
+fn raw_tar(entries: &[Raw<'_>]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for e in entries {
+        let mut header = tar::Header::new_old();
+        let old = header.as_old_mut();
+        old.name[..e.name.len()].copy_from_slice(e.name.as_bytes());
+        old.linkname[..e.link.len()].copy_from_slice(e.link.as_bytes());
+        header.set_entry_type(e.kind);
+        header.set_mode(if e.kind.is_dir() { 0o755 } else { 0o644 });
+        header.set_size(e.data.len() as u64);
+        header.set_mtime(1_700_000_000);
+        header.set_cksum();
+        builder.append(&header, e.data).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+/// Seals `archive` as a folder named `name` with the core API (as a hostile
+/// sender could), into `path`.
+fn seal_folder(archive: &[u8], name: &str, path: &Path) {
+    let master = MasterKey::derive(
+        &Passphrase::new(PASS).unwrap(),
+        KdfParams {
+            memory_kib: 64,
+            passes: 1,
+            lanes: 1,
+        },
+    )
+    .unwrap();
+    let metadata = Metadata {
+        kind: ContentKind::Folder,
+        name: name.into(),
+        content_len: Some(archive.len() as u64),
+        padding_len: 0,
+        modified: None,
+    };
+    let mut out = Vec::new();
+    tgseal_core::encrypt(
+        &master,
+        &metadata,
+        &mut &archive[..],
+        &mut out,
+        &EncryptOptions::default(),
+        &Control::new(),
+    )
+    .unwrap();
+    std::fs::write(path, out).unwrap();
+}
+
+/// Decrypts a hostile archive into `work/dest/`: it must fail with
+/// `unsafe_archive`, leave `dest` empty and write nothing elsewhere in `work`.
+fn refused(entries_: &[Raw<'_>]) {
+    let work = tempfile::tempdir().unwrap();
+    let sealed_dir = tempfile::tempdir().unwrap();
+    let sealed = sealed_dir.path().join("evil.tgseal");
+    seal_folder(&raw_tar(entries_), "evil", &sealed);
+    std::fs::create_dir(work.path().join("dest")).unwrap();
+    let assert = decrypt(
+        work.path(),
+        &[sealed.to_str().unwrap(), "-O", "dest", "--json"],
+    )
+    .assert()
+    .code(1)
+    .stderr(predicate::str::contains("refused to extract the folder"));
+    let record: Value =
+        serde_json::from_slice(&assert.get_output().stdout).expect("one JSON record");
+    assert_eq!(record["status"], "error");
+    assert_eq!(record["error_kind"], "unsafe_archive");
+    assert!(
+        entries(&work.path().join("dest")).is_empty(),
+        "left in the destination: {:?}",
+        entries(&work.path().join("dest"))
+    );
+    assert_eq!(
+        entries(work.path()),
+        ["dest"],
+        "written beside the destination"
+    );
+    assert_eq!(entries(sealed_dir.path()), ["evil.tgseal"]);
+}
+
+#[test]
+fn an_absolute_path_is_refused() {
+    let victim = tempfile::tempdir().unwrap();
+    let target = victim.path().join("pwned.txt");
+    refused(&[
+        file("ok.txt", b"fine"),
+        file(target.to_str().unwrap(), b"pwned"),
+    ]);
+    assert!(!target.exists());
+}
+
+#[test]
+fn dot_dot_is_refused() {
+    refused(&[file("ok.txt", b"fine"), file("../pwned.txt", b"pwned")]);
+    refused(&[file("a/../../pwned.txt", b"pwned")]);
+}
+
+#[test]
+fn a_symlink_pointing_outside_is_refused() {
+    refused(&[link("out", tar::EntryType::Symlink, "../..")]);
+    refused(&[link("abs", tar::EntryType::Symlink, "/etc")]);
+}
+
+#[test]
+fn writing_through_a_symlink_is_refused() {
+    let victim = tempfile::tempdir().unwrap();
+    let target = victim.path().to_str().unwrap().to_owned();
+    // Even a link that looks harmless is never written through.
+    refused(&[
+        dir_entry("sub/"),
+        link("s", tar::EntryType::Symlink, "sub"),
+        file("s/f.txt", b"x"),
+    ]);
+    // The classic: a link to elsewhere, then a file "inside" it.
+    refused(&[
+        link("esc", tar::EntryType::Symlink, &target),
+        file("esc/pwned.txt", b"pwned"),
+    ]);
+    assert!(entries(victim.path()).is_empty());
+}
+
+#[test]
+fn a_chain_of_harmless_looking_symlinks_that_escapes_is_refused() {
+    // x -> . and d/y -> ../x/.. : each stays inside on paper, together they
+    // lead to the destination's parent.
+    refused(&[
+        link("x", tar::EntryType::Symlink, "."),
+        dir_entry("d/"),
+        link("d/y", tar::EntryType::Symlink, "../x/.."),
+    ]);
+}
+
+#[test]
+fn a_hard_link_pointing_outside_is_refused() {
+    refused(&[link("h", tar::EntryType::Link, "../outside.txt")]);
+    refused(&[link("h", tar::EntryType::Link, "/etc/passwd")]);
+    // A hard link through a symlink to a file elsewhere.
+    let victim = tempfile::tempdir().unwrap();
+    std::fs::write(victim.path().join("secret"), b"s").unwrap();
+    refused(&[
+        link(
+            "v",
+            tar::EntryType::Symlink,
+            victim.path().to_str().unwrap(),
+        ),
+        link("h", tar::EntryType::Link, "v/secret"),
+    ]);
+}
+
+#[test]
+fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
+    let work = tempfile::tempdir().unwrap();
+    let sealed = work.path().join("ok.tgseal");
+    seal_folder(
+        &raw_tar(&[
+            dir_entry("./"),
+            file("a.txt", b"alpha"),
+            dir_entry("d/"),
+            link("d/same", tar::EntryType::Link, "a.txt"),
+            link("d/up", tar::EntryType::Symlink, "../a.txt"),
+            // A later entry of the same name replaces the earlier one (as tar does).
+            link("dup", tar::EntryType::Symlink, "a.txt"),
+            file("dup", b"second"),
+        ]),
+        "fine",
+        &sealed,
+    );
+    decrypt(work.path(), &["ok.tgseal"]).assert().success();
+    assert_eq!(
+        std::fs::read(work.path().join("fine/d/same")).unwrap(),
+        b"alpha"
+    );
+    assert_eq!(
+        std::fs::read(work.path().join("fine/d/up")).unwrap(),
+        b"alpha"
+    );
+    let dup = work.path().join("fine/dup");
+    assert!(dup.symlink_metadata().unwrap().is_file());
+    assert_eq!(std::fs::read(dup).unwrap(), b"second");
+}
