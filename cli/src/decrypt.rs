@@ -31,7 +31,7 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut failures = Vec::new();
-    for input in &args.inputs {
+    for input in &crate::telegram::dedupe_parts(&args.inputs) {
         if let Err(err) = decrypt_one(input, &args, &keyring, control) {
             let err = err.context(input.display().to_string());
             eprintln!("tgseal: {}", message(&err));
@@ -50,6 +50,12 @@ fn decrypt_one(
     let out = &args.output;
     let bar = progress::bar(&input.display().to_string(), out.quiet);
     let job = progress::control_with(control, bar.as_ref());
+    if crate::telegram::decrypt_special(input, args, keyring, &job)? {
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        return Ok(());
+    }
     if out.output.as_deref() == Some(Path::new("-")) {
         // Standard output cannot be atomic: each chunk is written only after it
         // verified, and a failure still ends with an error and exit code 3.

@@ -8,7 +8,6 @@ use tgseal_core::files::{encrypt_file, sealed_name};
 use tgseal_core::{Control, EncryptOptions, MasterKey, Metadata};
 
 use crate::cli::EncryptArgs;
-use crate::passphrase::{self, Purpose};
 use crate::{UsageError, batch_exit_code, exit_code, message, progress};
 
 pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
@@ -18,10 +17,12 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     let params = args
         .kdf_params
         .unwrap_or_else(|| tgseal_core::KdfPreset::from(args.kdf).params());
-    let pass = passphrase::obtain(
+    crate::telegram::check_encrypt_args(&args)?;
+    let pass = crate::telegram::encrypt_passphrase(
         out.passphrase_file.as_deref(),
-        Purpose::Encrypt,
+        &args.telegram,
         reads_stdin,
+        out.quiet,
     )?;
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -66,6 +67,9 @@ fn encrypt_one(
     options: &EncryptOptions,
     control: &Control,
 ) -> Result<()> {
+    if args.telegram.is_active() {
+        return crate::telegram::encrypt_one(input, args, master, options, control);
+    }
     let out = &args.output;
     let label = input.display().to_string();
     let bar = progress::bar(&label, out.quiet);
@@ -114,7 +118,7 @@ fn encrypt_one(
     Ok(())
 }
 
-fn file_name(path: &Path) -> Result<&std::ffi::OsStr> {
+pub fn file_name(path: &Path) -> Result<&std::ffi::OsStr> {
     path.file_name()
         .ok_or_else(|| anyhow::anyhow!("{} has no file name", path.display()))
 }

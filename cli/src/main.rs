@@ -7,6 +7,7 @@ mod encrypt;
 mod inspect;
 mod passphrase;
 mod progress;
+mod telegram;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -37,6 +38,9 @@ fn main() -> ExitCode {
         Command::Encrypt(args) => encrypt::run(args, &control),
         Command::Decrypt(args) => decrypt::run(args, &control),
         Command::Inspect(args) => inspect::run(args),
+        Command::SealText(args) => telegram::seal_text(args, &control),
+        Command::OpenText(args) => telegram::open_text(args, &control),
+        Command::Passphrase(args) => telegram::passphrase(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
