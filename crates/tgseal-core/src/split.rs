@@ -67,7 +67,7 @@ pub fn parse_part_size(text: &str) -> std::result::Result<u64, String> {
                     ));
                 }
             };
-            let bytes = if let Ok(whole) = number.parse::<u64>() {
+            if let Ok(whole) = number.parse::<u64>() {
                 whole
                     .checked_mul(factor)
                     .ok_or_else(|| format!("{text:?} is too large"))?
@@ -80,8 +80,7 @@ pub fn parse_part_size(text: &str) -> std::result::Result<u64, String> {
                     return Err(format!("{text:?} is too large"));
                 }
                 bytes as u64
-            };
-            bytes
+            }
         }
     };
     if size < MIN_PART_SIZE {
