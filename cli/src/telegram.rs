@@ -301,11 +301,11 @@ pub fn decrypt_special(
         decrypt_set(&set, input, args, keyring, control)?;
         return Ok(true);
     }
-    let mut start = [0u8; 7];
-    let got = File::open(input)
-        .and_then(|mut f| f.read(&mut start))
+    let mut start = Vec::with_capacity(7);
+    File::open(input)
+        .and_then(|f| f.take(7).read_to_end(&mut start))
         .with_context(|| format!("cannot open {}", input.display()))?;
-    let start = &start[..got];
+    let start = start.as_slice();
     let named_as_part = input
         .file_name()
         .and_then(|n| n.to_str())

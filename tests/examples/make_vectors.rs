@@ -361,7 +361,7 @@ fn telegram_vectors(dir: &Path, pass: &str) {
             json!({
                 "form": "parts", "passphrase": pass, "expect": "success", "kind": "file", "name": "pattern.bin",
                 "content_len": pattern.len(),
-                "comment": "a sealed file of 150,332 bytes split into parts of at most 65,536 bytes: three parts (§10)"
+                "comment": "a sealed file of 150,226 bytes split into parts of at most 65,536 bytes: three parts (§10)"
             })
         };
         std::fs::write(

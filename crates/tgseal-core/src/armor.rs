@@ -252,6 +252,26 @@ impl<R: BufRead> ArmorReader<R> {
     fn decode_more(&mut self) -> std::io::Result<()> {
         const BATCH: usize = 64 * 1024;
         while !self.ended && self.chars.len() < BATCH {
+            if self.carry_pos >= self.carry.len() && !self.padded {
+                // Fast path over the buffered input: plain base64 and line breaks.
+                let buf = self.inner.fill_buf()?;
+                let mut used = 0;
+                for &b in buf {
+                    if self.chars.len() >= BATCH {
+                        break;
+                    }
+                    match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => self.chars.push(b),
+                        b' ' | b'\t' | b'\n' | b'\r' => {}
+                        _ => break,
+                    }
+                    used += 1;
+                }
+                self.inner.consume(used);
+                if used > 0 {
+                    continue;
+                }
+            }
             let Some(b) = self.next_byte()? else {
                 // No END line: the text was cut short.
                 return Err(std::io::Error::other(Error::Truncated));
