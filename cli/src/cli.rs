@@ -36,6 +36,17 @@ pub enum Command {
     Decrypt(DecryptArgs),
     /// Show a sealed file's format version, KDF parameters and chunk size (no passphrase needed)
     Inspect(InspectArgs),
+    /// Encrypt a short text message into armored text for a chat message
+    #[command(
+        long_about = SEAL_TEXT_ABOUT,
+        after_help = EXIT_CODES
+    )]
+    SealText(SealTextArgs),
+    /// Open armored text pasted from a chat (one block, or all pieces in any order)
+    #[command(after_help = EXIT_CODES)]
+    OpenText(OpenTextArgs),
+    /// Print a random passphrase of words from the EFF large wordlist
+    Passphrase(PassphraseArgs),
     /// Print a shell completion script (e.g. tgseal completions bash > /etc/bash_completion.d/tgseal)
     Completions(CompletionsArgs),
     /// Print the manual page in roff format (e.g. tgseal man | man -l -)
@@ -69,6 +80,16 @@ pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
+
+const SEAL_TEXT_ABOUT: &str = "\
+Encrypt a short text message into armored text that fits a Telegram message.
+
+Reads the message from standard input (type it, then Ctrl-D; or pipe it in) and
+prints armored text to paste into the chat. A message of up to 2790 bytes
+(UTF-8; 2790 ASCII characters) fits one Telegram message of 4096 characters.
+A longer one (up to 64 KiB) is printed as numbered pieces, each a complete
+block of at most 4096 characters with a 'Piece: N/M' line; paste every piece,
+in any order, into 'tgseal open-text'.";
 
 /// Options every command that writes files shares.
 #[derive(Debug, Args)]
@@ -123,6 +144,72 @@ pub struct EncryptArgs {
     /// Payload chunk size as a power of two, 16 (64 KiB) to 20 (1 MiB) (for benchmarks)
     #[arg(long, value_name = "LOG2", value_parser = clap::value_parser!(u8).range(16..=20), hide_short_help = true)]
     pub chunk_log2: Option<u8>,
+    #[command(flatten)]
+    pub telegram: TelegramArgs,
+}
+
+/// Options made for sharing through Telegram (docs/TELEGRAM.md).
+#[derive(Debug, Args)]
+pub struct TelegramArgs {
+    /// Split into parts NAME.tgseal.001, .002, ... of at most SIZE bytes each:
+    /// telegram (2000 MiB), telegram-premium (4000 MiB), bot (50 MB), or a size
+    /// like 500M, 1.5G, 700K (K/M/G = KiB/MiB/GiB; KB/MB/GB = 1000-based) or plain bytes
+    #[arg(long, value_name = "SIZE", value_parser = tgseal_core::split::parse_part_size)]
+    pub split: Option<u64>,
+    /// Give the sealed file a random neutral name (e.g. k3v9x2qa.tgseal); the real name stays inside
+    #[arg(long, conflicts_with = "output")]
+    pub hide_name: bool,
+    /// Pad the content (Padmé, at most 12 %) so the sealed file's size does not reveal the exact size
+    #[arg(long)]
+    pub pad: bool,
+    /// Write armored text (NAME.tgseal.txt) instead of binary, to paste into a chat
+    #[arg(long, conflicts_with = "split")]
+    pub armor: bool,
+    /// Seal with a fresh random passphrase, shown once on the terminal (stderr)
+    #[arg(long, conflicts_with = "passphrase_file")]
+    pub generate_passphrase: bool,
+    /// Accept a passphrase the strength estimator finds weak without asking
+    #[arg(long)]
+    pub allow_weak: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SealTextArgs {
+    /// Read the passphrase from the first line of FILE (not '-': standard input carries the message)
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Seal with a fresh random passphrase, shown once on the terminal (stderr)
+    #[arg(long, conflicts_with = "passphrase_file")]
+    pub generate_passphrase: bool,
+    /// Accept a passphrase the strength estimator finds weak without asking
+    #[arg(long)]
+    pub allow_weak: bool,
+    /// Key-derivation strength: interactive (64 MiB), default (256 MiB), paranoid (1 GiB)
+    #[arg(long, value_enum, default_value_t = KdfChoice::Default, conflicts_with = "kdf_params")]
+    pub kdf: KdfChoice,
+    /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests; weaker than the presets)
+    #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
+    pub kdf_params: Option<tgseal_core::KdfParams>,
+    /// Print nothing but the armored text and errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenTextArgs {
+    /// Read the passphrase from the first line of FILE (not '-': standard input carries the text)
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Accept any key-derivation cost the text asks for (only for messages you trust)
+    #[arg(long)]
+    pub no_kdf_limit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PassphraseArgs {
+    /// Number of words (4 to 32); each adds about 12.9 bits
+    #[arg(long, short = 'w', default_value_t = 6, value_parser = clap::value_parser!(u8).range(4..=32))]
+    pub words: u8,
 }
 
 #[derive(Debug, Args)]

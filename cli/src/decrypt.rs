@@ -41,7 +41,11 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let jobs: Vec<DecryptJob> = args.inputs.iter().cloned().map(DecryptJob).collect();
+    // Several parts of one split file given together are decrypted once.
+    let jobs: Vec<DecryptJob> = crate::telegram::dedupe_parts(&args.inputs)
+        .into_iter()
+        .map(DecryptJob)
+        .collect();
     let cores = tgseal_core::batch::available_cores();
     let job_count = args.batch.jobs.map_or(cores, |n| n as usize);
     let threads = out.threads.map_or_else(
@@ -70,6 +74,10 @@ fn decrypt_one(
     control: &Control,
 ) -> Result<Done> {
     let out = &args.output;
+    // Armored text and split parts have their own readers.
+    if let Some(done) = crate::telegram::decrypt_special(input, args, keyring, options, control)? {
+        return Ok(done);
+    }
     if out.output.as_deref() == Some(Path::new("-")) {
         // Standard output cannot be atomic: each chunk is written only after it
         // verified, and a failure still ends with an error and exit code 3.

@@ -12,7 +12,6 @@ use tgseal_core::{Control, EncryptOptions, Metadata};
 use crate::UsageError;
 use crate::batch::{self, Done, Job, Settings};
 use crate::cli::EncryptArgs;
-use crate::passphrase::{self, Purpose};
 
 /// One input and where its sealed file goes (`None` = standard output).
 struct EncryptJob {
@@ -36,10 +35,12 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     let params = args
         .kdf_params
         .unwrap_or_else(|| tgseal_core::KdfPreset::from(args.kdf).params());
-    let pass = passphrase::obtain(
+    crate::telegram::check_encrypt_args(&args)?;
+    let pass = crate::telegram::encrypt_passphrase(
         out.passphrase_file.as_deref(),
-        Purpose::Encrypt,
+        &args.telegram,
         reads_stdin,
+        out.quiet,
     )?;
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -180,6 +181,16 @@ fn encrypt_one(
     let force = args.output.force;
     let master = keys.master()?;
     let input = job.input.as_path();
+    if args.telegram.is_active() {
+        return crate::telegram::encrypt_one(
+            input,
+            job.target.as_deref(),
+            args,
+            &master,
+            options,
+            control,
+        );
+    }
     let done = |output: Option<PathBuf>, summary: tgseal_core::Summary, notes| Done {
         output,
         bytes_in: summary.bytes_in,

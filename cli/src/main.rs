@@ -8,6 +8,7 @@ mod encrypt;
 mod inspect;
 mod passphrase;
 mod progress;
+mod telegram;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -44,6 +45,9 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man(args) => man_page(args.command.as_deref()),
+        Command::SealText(args) => telegram::seal_text(args, &control),
+        Command::OpenText(args) => telegram::open_text(args, &control),
+        Command::Passphrase(args) => telegram::passphrase(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

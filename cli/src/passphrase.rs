@@ -21,8 +21,17 @@ pub enum Purpose {
 /// Reads the passphrase from the first source that is present.
 /// `stdin_is_data` is true when standard input carries the data to process.
 pub fn obtain(file: Option<&Path>, purpose: Purpose, stdin_is_data: bool) -> Result<Passphrase> {
+    obtain_with_source(file, purpose, stdin_is_data).map(|(pass, _)| pass)
+}
+
+/// Like [`obtain`], also telling whether the passphrase was typed on the terminal.
+pub fn obtain_with_source(
+    file: Option<&Path>,
+    purpose: Purpose,
+    stdin_is_data: bool,
+) -> Result<(Passphrase, bool)> {
     if let Some(path) = file {
-        return from_file(path, stdin_is_data);
+        return Ok((from_file(path, stdin_is_data)?, false));
     }
     if let Some(value) = std::env::var_os(ENV_VAR) {
         let value = Zeroizing::new(
@@ -30,9 +39,9 @@ pub fn obtain(file: Option<&Path>, purpose: Purpose, stdin_is_data: bool) -> Res
                 .into_string()
                 .map_err(|_| anyhow::anyhow!("{ENV_VAR} is not valid UTF-8"))?,
         );
-        return Ok(Passphrase::new(&value)?);
+        return Ok((Passphrase::new(&value)?, false));
     }
-    prompt(purpose)
+    Ok((prompt(purpose)?, true))
 }
 
 fn from_file(path: &Path, stdin_is_data: bool) -> Result<Passphrase> {

@@ -235,5 +235,139 @@ fn main() {
             "passphrase": pass, "expect": "not_sealed", "comment": "the start of a PDF"
         }),
     );
+    telegram_vectors(&dir, pass);
     println!("vectors written to {}", dir.display());
+}
+
+/// Vectors of FORMAT.md §10 (split parts) and §11 (armor, text pieces).
+fn telegram_vectors(dir: &Path, pass: &str) {
+    use std::io::Write;
+    use tgseal_core::armor;
+    use tgseal_core::split::PartWriter;
+
+    let note = b"sealed for a chat\n";
+    let meta = Metadata::file("note.txt", Some(note.len() as u64), None);
+    let sealed = seal(pass, &meta, note, 18);
+    let text = armor::armor(&sealed);
+    let write_text = |name: &str, text: &str, plain: Option<&[u8]>, info: serde_json::Value| {
+        std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
+        if let Some(plain) = plain {
+            std::fs::write(dir.join(format!("{name}.plain")), plain).unwrap();
+        }
+        std::fs::write(
+            dir.join(format!("{name}.json")),
+            serde_json::to_string_pretty(&info).unwrap() + "\n",
+        )
+        .unwrap();
+    };
+    write_text(
+        "armored",
+        &text,
+        Some(note),
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "success", "kind": "file", "name": "note.txt",
+            "content_len": note.len(), "comment": "a sealed file armored exactly as a writer must (§11.1)"
+        }),
+    );
+    let body: Vec<&str> = text.lines().collect();
+    let joined = body[1..body.len() - 1].concat();
+    let rewrapped: Vec<String> = joined
+        .as_bytes()
+        .chunks(37)
+        .map(|c| format!("{}  ", String::from_utf8_lossy(c)))
+        .collect();
+    let mangled = format!(
+        "Hi! here it is:\r\n\r\n{}\r\n{}\r\n\r\n{}\r\nbye\r\n",
+        body[0],
+        rewrapped.join("\r\n\r\n"),
+        body[body.len() - 1]
+    );
+    write_text(
+        "armored_mangled",
+        &mangled,
+        Some(note),
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "success", "kind": "file", "name": "note.txt",
+            "content_len": note.len(),
+            "comment": "armored.txt as a chat may deliver it: CRLF, trailing spaces, lines re-wrapped at 37 characters, blank lines, text before and after"
+        }),
+    );
+    let mut lines: Vec<String> = body.iter().map(|l| l.to_string()).collect();
+    let mut changed = lines[3].clone().into_bytes();
+    changed[5] = if changed[5] == b'A' { b'B' } else { b'A' };
+    lines[3] = String::from_utf8(changed).unwrap();
+    write_text(
+        "armored_changed",
+        &(lines.join("\n") + "\n"),
+        None,
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "tampered",
+            "comment": "armored.txt with one base64 character changed on its fourth line (header bytes 96-143)"
+        }),
+    );
+
+    let message: String = (1..=700).map(|i| format!("line {i}\n")).collect();
+    let master = MasterKey::derive(&Passphrase::new(pass).unwrap(), SMALL_KDF).unwrap();
+    let pieces = armor::seal_text(
+        &master,
+        &message,
+        &EncryptOptions::default(),
+        &Control::new(),
+    )
+    .unwrap();
+    assert!(pieces.len() >= 2);
+    let shuffled: Vec<&str> = pieces.iter().rev().map(String::as_str).collect();
+    write_text(
+        "text_pieces",
+        &shuffled.join("\nand the next one:\n"),
+        Some(message.as_bytes()),
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "success", "kind": "text", "name": "",
+            "content_len": message.len(),
+            "comment": "a text message sealed in pieces of at most 4096 characters (§11.2), pasted in reverse order"
+        }),
+    );
+    write_text(
+        "text_piece_missing",
+        &pieces[1..].join("\n"),
+        None,
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "incomplete_text",
+            "comment": "text_pieces without its first piece"
+        }),
+    );
+
+    let pattern: Vec<u8> = (0..150_000u32).map(|i| (i * 13 % 241) as u8).collect();
+    let meta = Metadata::file("pattern.bin", Some(pattern.len() as u64), None);
+    let sealed = seal(pass, &meta, &pattern, 16);
+    for (name, drop_part) in [("parts", None), ("parts_missing", Some(2u32))] {
+        let work = tempfile::tempdir().unwrap();
+        let base = format!("{name}.tgseal");
+        let mut writer = PartWriter::create(work.path(), &base, 65_536, false).unwrap();
+        writer.write_all(&sealed).unwrap();
+        let parts = writer.finish().unwrap();
+        for (number, part) in (1u32..).zip(&parts) {
+            if Some(number) != drop_part {
+                std::fs::copy(part, dir.join(part.file_name().unwrap())).unwrap();
+            }
+        }
+        let info = if drop_part.is_some() {
+            json!({
+                "form": "parts", "passphrase": pass, "expect": "missing_part",
+                "comment": "the three parts of a split file with part 2 missing"
+            })
+        } else {
+            std::fs::write(dir.join(format!("{name}.plain")), &pattern).unwrap();
+            json!({
+                "form": "parts", "passphrase": pass, "expect": "success", "kind": "file", "name": "pattern.bin",
+                "content_len": pattern.len(),
+                "comment": "a sealed file of 150,226 bytes split into parts of at most 65,536 bytes: three parts (§10)"
+            })
+        };
+        std::fs::write(
+            dir.join(format!("{name}.json")),
+            serde_json::to_string_pretty(&info).unwrap() + "\n",
+        )
+        .unwrap();
+    }
 }

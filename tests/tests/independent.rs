@@ -66,6 +66,11 @@ fn independent_decryptor_agrees_on_every_vector() {
     jsons.sort();
     for json in jsons {
         let info: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        // Armor (§11) and parts (§10) only wrap sealed files; the Python
+        // decryptor checks the sealed-file format itself (§1–5).
+        if info.get("form").is_some_and(|f| f != "binary") {
+            continue;
+        }
         let result = run_python(
             &json.with_extension("tgseal"),
             info["passphrase"].as_str().unwrap(),

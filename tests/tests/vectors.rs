@@ -1,6 +1,7 @@
 //! Walks every test vector in tests/vectors/ (docs/FORMAT.md §7).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -20,12 +21,18 @@ fn vectors() -> Vec<PathBuf> {
 
 fn check(json_path: &Path) {
     let info: Value = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
-    let sealed = std::fs::read(json_path.with_extension("tgseal")).unwrap();
     let keyring = Keyring::new(
         Passphrase::new(info["passphrase"].as_str().unwrap()).unwrap(),
         KdfCap::DEFAULT,
     );
     let expect = info["expect"].as_str().unwrap();
+    let sealed = match sealed_bytes(json_path, &info) {
+        Ok(sealed) => sealed,
+        Err(err) => {
+            assert_eq!(err.kind(), expect, "{}: {err}", json_path.display());
+            return;
+        }
+    };
     let mut released = Vec::new();
     let outcome = Decryptor::new(&sealed[..], &keyring).and_then(|d| {
         let meta = d.metadata().clone();
@@ -60,6 +67,26 @@ fn check(json_path: &Path) {
                 json_path.display()
             );
         }
+    }
+}
+
+/// The sealed file of a vector: `NAME.tgseal`, or per its `form` the armored
+/// text `NAME.txt` (§11) or the parts `NAME.tgseal.001`, … (§10).
+fn sealed_bytes(json_path: &Path, info: &Value) -> Result<Vec<u8>, tgseal_core::Error> {
+    match info["form"].as_str() {
+        Some("armor") => {
+            tgseal_core::armor::dearmor(&std::fs::read(json_path.with_extension("txt")).unwrap())
+        }
+        Some("parts") => {
+            let first = json_path.with_extension("tgseal.001");
+            let set = tgseal_core::split::PartSet::find(&first)?;
+            let mut sealed = Vec::new();
+            set.reader()
+                .read_to_end(&mut sealed)
+                .map_err(|e| tgseal_core::split::lift(e.into()))?;
+            Ok(sealed)
+        }
+        _ => Ok(std::fs::read(json_path.with_extension("tgseal")).unwrap()),
     }
 }
 

@@ -67,6 +67,21 @@ pub enum Error {
     /// a readable tar stream: whoever sealed it wrote a broken archive.
     #[error("the folder archive inside the sealed file is malformed: {0}")]
     BadArchive(String),
+    /// A part of a split sealed file (FORMAT.md §10) is missing, duplicated,
+    /// misnamed, truncated or from another set. `name` is the part's file name.
+    #[error("{name}: {problem}")]
+    BrokenPart {
+        /// The file name of the part concerned (or expected).
+        name: String,
+        /// What is wrong with it.
+        problem: PartProblem,
+    },
+    /// Pasted armored text (FORMAT.md §11.2) is incomplete or mixes messages.
+    #[error("cannot open the pasted text: {0}")]
+    TextPieces(String),
+    /// Padding was asked for content whose size is not known in advance.
+    #[error("cannot pad: {0}")]
+    CannotPad(&'static str),
     /// The caller cancelled the job.
     #[error("cancelled")]
     Cancelled,
@@ -92,6 +107,9 @@ impl Error {
             Error::OutputExists(_) => "output_exists",
             Error::UnsafeArchive(_) => "unsafe_archive",
             Error::BadArchive(_) => "bad_archive",
+            Error::BrokenPart { problem, .. } => problem.kind(),
+            Error::TextPieces(_) => "incomplete_text",
+            Error::CannotPad(_) => "cannot_pad",
             Error::Cancelled => "cancelled",
             Error::Io(_) => "io",
         }
@@ -104,6 +122,68 @@ impl Error {
             self,
             Error::WrongPassphrase | Error::Tampered(_) | Error::Truncated
         )
+    }
+}
+
+/// What is wrong with one part of a split sealed file (FORMAT.md §10).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PartProblem {
+    /// The part with this number was not found beside the others.
+    #[error("part {number} of {count} is missing")]
+    Missing {
+        /// The missing part's number (1-based).
+        number: u32,
+        /// How many parts the set has.
+        count: u32,
+    },
+    /// Two files hold the same part.
+    #[error("holds part {number}, which {other} holds too (a duplicated part)")]
+    Duplicate {
+        /// The part number both hold.
+        number: u32,
+        /// The other file's name.
+        other: String,
+    },
+    /// The part's header says another number than its file name.
+    #[error(
+        "holds part {number}, but its name says part {named} (parts were renamed or reordered)"
+    )]
+    Misnamed {
+        /// The number in the part header.
+        number: u32,
+        /// The number in the file name.
+        named: u32,
+    },
+    /// The part is shorter (or longer) than its header says.
+    #[error(
+        "the part is truncated or damaged ({actual} bytes where its header announces {expected})"
+    )]
+    Truncated {
+        /// Bytes the part should have.
+        expected: u64,
+        /// Bytes it has.
+        actual: u64,
+    },
+    /// The part belongs to another split sealed file.
+    #[error("does not belong with the other parts (it is from another split sealed file)")]
+    Foreign,
+    /// Not a tgseal part at all, or a part header that makes no sense.
+    #[error("is not a part of a split tgseal sealed file ({0})")]
+    NotAPart(&'static str),
+}
+
+impl PartProblem {
+    /// A short stable identifier, as [`Error::kind`].
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PartProblem::Missing { .. } => "missing_part",
+            PartProblem::Duplicate { .. } => "duplicate_part",
+            PartProblem::Misnamed { .. } => "misnamed_part",
+            PartProblem::Truncated { .. } => "truncated_part",
+            PartProblem::Foreign => "foreign_part",
+            PartProblem::NotAPart(_) => "not_a_part",
+        }
     }
 }
 

@@ -125,6 +125,14 @@ impl Header {
         if got < MAGIC.len() || &fixed[..MAGIC.len()] != MAGIC {
             return Err(Error::NotSealed);
         }
+        if got > 6 && fixed[6] == b'p' {
+            // §10: `tgsealp` starts a part of a split sealed file.
+            return Err(Error::UnsupportedVersion(
+                "this is one part of a split sealed file; decrypt it by its path, \
+                 and tgseal finds its sibling parts"
+                    .into(),
+            ));
+        }
         if got > 6 && fixed[6] != VERSION {
             return Err(Error::UnsupportedVersion(format!(
                 "format version {} (this tgseal reads version {VERSION}; a newer tgseal may open it)",

@@ -38,21 +38,28 @@
 #![warn(missing_docs)]
 
 pub mod archive;
+pub mod armor;
 pub mod batch;
 mod control;
 mod error;
 pub mod files;
 mod format;
+pub mod generate;
 mod kdf;
 mod keys;
+pub mod names;
+pub mod padding;
 mod passphrase;
 mod pipe;
 mod pipeline;
 mod seal;
+pub mod shape;
+pub mod split;
 mod stream;
+pub mod strength;
 
 pub use control::{Control, Progress};
-pub use error::{Error, Result};
+pub use error::{Error, PartProblem, Result};
 pub use format::{ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION};
 pub use kdf::{KdfCap, KdfParams, KdfPreset, MAX_LANES};
 pub use keys::{Keyring, MasterKey};

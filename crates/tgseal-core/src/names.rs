@@ -1,0 +1,50 @@
+//! Neutral output names that say nothing about the content (`--hide-name`).
+//! The real name travels inside the ciphertext (FORMAT.md §4.2) and is restored
+//! on decryption.
+
+use crate::Result;
+use crate::files::SEALED_EXTENSION;
+use crate::keys::fill_random;
+
+/// The characters of a random name: lowercase letters and digits, which every
+/// file system and chat app keeps as they are.
+const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+/// Length of a random name: 36^8 ≈ 2^41 names, so two files sent to the same
+/// chat practically never collide.
+pub const RANDOM_NAME_LEN: usize = 8;
+
+/// Eight random characters from the OS CSPRNG, e.g. `k3v9x2qa`. Each character
+/// is chosen without bias (bytes ≥ 252 = 7 × 36 are rejected and redrawn).
+pub fn random_stem() -> Result<String> {
+    let mut name = String::with_capacity(RANDOM_NAME_LEN);
+    let mut pool = [0u8; 32];
+    while name.len() < RANDOM_NAME_LEN {
+        fill_random(&mut pool)?;
+        for &byte in &pool {
+            if byte < 252 && name.len() < RANDOM_NAME_LEN {
+                name.push(char::from(ALPHABET[usize::from(byte % 36)]));
+            }
+        }
+    }
+    Ok(name)
+}
+
+/// A random sealed-file name, e.g. `k3v9x2qa.tgseal`.
+pub fn random_sealed_name() -> Result<String> {
+    Ok(format!("{}.{SEALED_EXTENSION}", random_stem()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_names_look_neutral_and_differ() {
+        let a = random_sealed_name().unwrap();
+        let b = random_sealed_name().unwrap();
+        assert_ne!(a, b);
+        let stem = a.strip_suffix(".tgseal").unwrap();
+        assert_eq!(stem.len(), RANDOM_NAME_LEN);
+        assert!(stem.bytes().all(|c| ALPHABET.contains(&c)));
+    }
+}
