@@ -52,7 +52,8 @@ pub struct ManArgs {
 /// Options for many inputs in one call.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Work on up to N inputs at once [default: the number of cores]
+    /// Use up to N cores [default: all]: up to N inputs at once, and each input's
+    /// payload gets the cores left to it (one big file: all N; -j 1: a single thread)
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
     /// Stop starting new inputs after the first failure
@@ -117,6 +118,9 @@ pub struct EncryptArgs {
     /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests and benchmarks; weaker than the presets)
     #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
     pub kdf_params: Option<tgseal_core::KdfParams>,
+    /// Payload chunk size as a power of two, 16 (64 KiB) to 20 (1 MiB) (for benchmarks)
+    #[arg(long, value_name = "LOG2", value_parser = clap::value_parser!(u8).range(16..=20), hide_short_help = true)]
+    pub chunk_log2: Option<u8>,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tgseal_core::batch::{decrypt_opened, decrypt_path};
 use tgseal_core::files::DecryptTarget;
-use tgseal_core::{Control, Decryptor, KdfCap, Keyring};
+use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring};
 
 use crate::batch::{self, Done, Job, Settings};
 use crate::cli::DecryptArgs;
@@ -42,19 +42,26 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let jobs: Vec<DecryptJob> = args.inputs.iter().cloned().map(DecryptJob).collect();
+    // -j N is the core budget, shared as when encrypting (docs/BATCH.md).
+    let cores = args
+        .batch
+        .jobs
+        .map_or_else(tgseal_core::batch::available_cores, |n| n as usize);
+    let options = DecryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
+        cores,
+        cores,
+        jobs.len(),
+    ));
     let settings = Settings {
         operation: "decrypt",
         verb: "opened",
-        jobs: args
-            .batch
-            .jobs
-            .map_or_else(tgseal_core::batch::available_cores, |n| n as usize),
+        jobs: cores,
         fail_fast: args.batch.fail_fast,
         json: args.batch.json,
         quiet: out.quiet,
     };
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
-        decrypt_one(&job.0, &args, &keyring, ctl)
+        decrypt_one(&job.0, &args, &keyring, &options, ctl)
     }))
 }
 
@@ -62,6 +69,7 @@ fn decrypt_one(
     input: &Path,
     args: &DecryptArgs,
     keyring: &Keyring,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<Done> {
     let out = &args.output;
@@ -72,11 +80,11 @@ fn decrypt_one(
         let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
             Box::new(std::io::stdin().lock())
         } else {
-            Box::new(std::io::BufReader::new(std::fs::File::open(input)?))
+            Box::new(std::fs::File::open(input)?)
         };
         let decryptor = Decryptor::new(reader, keyring)?;
         let mut stdout = std::io::stdout().lock();
-        let summary = decryptor.decrypt_to(&mut stdout, control)?;
+        let summary = decryptor.decrypt_to_with(&mut stdout, options, control)?;
         stdout.flush()?;
         return Ok(Done {
             output: None,
@@ -89,7 +97,7 @@ fn decrypt_one(
         let target = out.output.clone().unwrap_or_default();
         let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
         let decryptor = Decryptor::new(reader, keyring)?;
-        decrypt_opened(decryptor, &target, out.force, control)?
+        decrypt_opened(decryptor, &target, out.force, options, control)?
     } else {
         let target = match (&out.output, &out.output_dir) {
             (Some(path), _) => DecryptTarget::Path(path.clone()),
@@ -102,7 +110,7 @@ fn decrypt_one(
                     .to_path_buf(),
             ),
         };
-        decrypt_path(input, &target, out.force, keyring, control)?
+        decrypt_path(input, &target, out.force, keyring, options, control)?
     };
     Ok(Done {
         output: Some(outcome.output),

@@ -13,7 +13,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, UNIX_EPOCH};
@@ -25,7 +25,7 @@ use crate::files::AtomicFile;
 use crate::format::{ContentKind, Metadata};
 use crate::keys::MasterKey;
 use crate::pipe::{PipeReader, PipeWriter, pipe};
-use crate::seal::{Decryptor, EncryptOptions, Summary, encrypt};
+use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
 
 /// Most symbolic links followed while checking where one link leads.
@@ -141,12 +141,8 @@ pub fn encrypt_folder(
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
     let mut out = AtomicFile::create(output, overwrite)?;
-    let result = {
-        let mut writer = BufWriter::with_capacity(1 << 20, out.file());
-        let result = encrypt_folder_to(dir, master, &mut writer, options, control)?;
-        writer.flush()?;
-        result
-    };
+    // Unbuffered, like `files::encrypt_file`: the payload writes whole chunks.
+    let result = encrypt_folder_to(dir, master, out.file(), options, control)?;
     out.commit()?;
     Ok(result)
 }
@@ -244,6 +240,7 @@ pub fn extract_sealed<R: Read + Send>(
     decryptor: Decryptor<R>,
     target: &Path,
     overwrite: bool,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
     if !overwrite && target.symlink_metadata().is_ok() {
@@ -265,7 +262,7 @@ pub fn extract_sealed<R: Read + Send>(
     let (opened, extracted) = std::thread::scope(|scope| {
         let opener = scope.spawn(move || {
             let mut writer = writer;
-            let summary = decryptor.decrypt_to(&mut writer, control)?;
+            let summary = decryptor.decrypt_to_with(&mut writer, options, control)?;
             writer.finish()?;
             Ok::<_, Error>(summary)
         });

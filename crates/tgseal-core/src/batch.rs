@@ -8,7 +8,7 @@
 //! cores between the jobs actually running, so many small files run side by
 //! side (one core each) while a single big file still gets every core.
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -21,7 +21,7 @@ use crate::format::ContentKind;
 use crate::kdf::KdfParams;
 use crate::keys::{Keyring, MasterKey};
 use crate::passphrase::Passphrase;
-use crate::seal::{Decryptor, EncryptOptions, Summary};
+use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary};
 use crate::{Error, Result};
 
 /// The number of cores, as the operating system reports them (at least 1).
@@ -140,6 +140,7 @@ pub fn decrypt_path(
     target: &DecryptTarget,
     overwrite: bool,
     keyring: &Keyring,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<Outcome> {
     let file = std::fs::File::open(input)?;
@@ -149,12 +150,13 @@ pub fn decrypt_path(
             "this is a folder, not a sealed file",
         )));
     }
-    let decryptor = Decryptor::new(BufReader::with_capacity(1 << 20, file), keyring)?;
+    // Unbuffered, like `files::decrypt_file`: the payload is read in whole chunks.
+    let decryptor = Decryptor::new(file, keyring)?;
     let output = match target {
         DecryptTarget::Path(path) => path.clone(),
         DecryptTarget::Folder(dir) => dir.join(restored_name(&decryptor.metadata().name, input)),
     };
-    decrypt_opened(decryptor, &output, overwrite, control)
+    decrypt_opened(decryptor, &output, overwrite, options, control)
 }
 
 /// Writes an opened sealed stream to `output` (a file, or a folder for kind Folder).
@@ -162,11 +164,12 @@ pub fn decrypt_opened<R: Read + Send>(
     decryptor: Decryptor<R>,
     output: &Path,
     overwrite: bool,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<Outcome> {
     let kind = decryptor.metadata().kind;
     if kind == ContentKind::Folder {
-        let (summary, notes) = extract_sealed(decryptor, output, overwrite, control)?;
+        let (summary, notes) = extract_sealed(decryptor, output, overwrite, options, control)?;
         return Ok(Outcome {
             output: output.to_path_buf(),
             kind,
@@ -176,10 +179,7 @@ pub fn decrypt_opened<R: Read + Send>(
     }
     let modified = decryptor.metadata().modified;
     let mut out = AtomicFile::create(output, overwrite)?;
-    let summary = {
-        let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
-        decryptor.decrypt_to(&mut writer, control)?
-    };
+    let summary = decryptor.decrypt_to_with(out.file(), options, control)?;
     if let Some(time) = modified {
         // Best effort: some filesystems refuse timestamps; the content is what matters.
         let _ = out.file().set_modified(time);
@@ -417,6 +417,7 @@ mod tests {
             &DecryptTarget::Folder(out.clone()),
             false,
             &keyring,
+            &DecryptOptions::default(),
             &Control::new(),
         )
         .unwrap();

@@ -4,13 +4,12 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::control::Control;
 use crate::format::{ContentKind, Metadata};
 use crate::keys::{Keyring, MasterKey};
-use crate::seal::{Decryptor, EncryptOptions, Summary, encrypt};
+use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
 
 /// The extension of sealed files. (Never `.tgs`: that is Telegram's sticker format.)
@@ -147,19 +146,9 @@ pub fn encrypt_file(
     }
     let metadata = metadata_for_file(input, &file)?;
     let mut out = AtomicFile::create(output, overwrite)?;
-    let summary = {
-        let mut writer = BufWriter::with_capacity(1 << 20, out.file());
-        let summary = encrypt(
-            master,
-            &metadata,
-            &mut BufReader::with_capacity(1 << 20, file),
-            &mut writer,
-            options,
-            control,
-        )?;
-        writer.flush()?;
-        summary
-    };
+    // No BufReader/BufWriter: the payload reads and writes whole chunks, and a
+    // buffer smaller than a chunk would only add a copy.
+    let summary = encrypt(master, &metadata, &mut &file, out.file(), options, control)?;
     out.commit()?;
     Ok(summary)
 }
@@ -182,9 +171,11 @@ pub fn decrypt_file(
     target: &DecryptTarget,
     overwrite: bool,
     keyring: &Keyring,
+    options: &DecryptOptions,
     control: &Control,
 ) -> Result<(PathBuf, Summary)> {
-    let file = BufReader::with_capacity(1 << 20, File::open(input)?);
+    // Unbuffered, like `encrypt_file`: the payload is read in whole chunks.
+    let file = File::open(input)?;
     let decryptor = Decryptor::new(file, keyring)?;
     let output = match target {
         DecryptTarget::Path(path) => path.clone(),
@@ -192,12 +183,12 @@ pub fn decrypt_file(
     };
     if decryptor.metadata().kind == ContentKind::Folder {
         let (summary, _notes) =
-            crate::archive::extract_sealed(decryptor, &output, overwrite, control)?;
+            crate::archive::extract_sealed(decryptor, &output, overwrite, options, control)?;
         return Ok((output, summary));
     }
     let modified = decryptor.metadata().modified;
     let mut out = AtomicFile::create(&output, overwrite)?;
-    let summary = decryptor.decrypt_to(out.file(), control)?;
+    let summary = decryptor.decrypt_to_with(out.file(), options, control)?;
     if let Some(time) = modified {
         // Best effort: some filesystems refuse timestamps; the content is what matters.
         let _ = out.file().set_modified(time);
@@ -209,6 +200,7 @@ pub fn decrypt_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn restored_names_are_base_names() {

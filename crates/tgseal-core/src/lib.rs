@@ -33,6 +33,8 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+// Tests may unwrap: a panic is how a test fails.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 pub mod archive;
@@ -45,6 +47,7 @@ mod kdf;
 mod keys;
 mod passphrase;
 mod pipe;
+mod pipeline;
 mod seal;
 mod stream;
 
@@ -54,5 +57,7 @@ pub use format::{ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION
 pub use kdf::{KdfCap, KdfParams, KdfPreset, MAX_LANES};
 pub use keys::{Keyring, MasterKey};
 pub use passphrase::Passphrase;
-pub use seal::{Decryptor, EncryptOptions, Summary, encrypt, inspect};
+pub use seal::{
+    DecryptOptions, Decryptor, EncryptOptions, Summary, default_threads, encrypt, inspect,
+};
 pub use stream::{ChunkSize, TAG_LEN, sealed_payload_len};

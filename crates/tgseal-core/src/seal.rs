@@ -9,11 +9,68 @@ use crate::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
 use crate::{Error, Result};
 
 /// Choices for encryption that do not touch the key.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct EncryptOptions {
     /// Payload chunk size.
     pub chunk_size: ChunkSize,
+    /// Threads that seal the payload; 0 or 1 seals on the calling thread alone.
+    /// Every value writes the same bytes. Default: [`default_threads`].
+    pub threads: usize,
+}
+
+impl Default for EncryptOptions {
+    fn default() -> Self {
+        EncryptOptions {
+            chunk_size: ChunkSize::DEFAULT,
+            threads: default_threads(),
+        }
+    }
+}
+
+impl EncryptOptions {
+    /// These options with another chunk size.
+    pub fn with_chunk_size(mut self, chunk_size: ChunkSize) -> Self {
+        self.chunk_size = chunk_size;
+        self
+    }
+
+    /// These options with another thread count (0 or 1: the calling thread alone).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+}
+
+/// Choices for decryption.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct DecryptOptions {
+    /// Threads that open the payload; 0 or 1 opens on the calling thread alone.
+    /// Every value gives the same output and the same errors. Default: [`default_threads`].
+    pub threads: usize,
+}
+
+impl Default for DecryptOptions {
+    fn default() -> Self {
+        DecryptOptions {
+            threads: default_threads(),
+        }
+    }
+}
+
+impl DecryptOptions {
+    /// These options with another thread count (0 or 1: the calling thread alone).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+}
+
+/// The payload thread count used unless told otherwise: the cores this process
+/// may use (1 if that cannot be found out).
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// What a finished job moved.
@@ -56,6 +113,7 @@ pub fn encrypt(
                 output,
                 metadata.payload_len(),
                 control,
+                options.threads,
             )?;
             let mut probe = [0u8; 1];
             let extra = counted.read(&mut probe)?;
@@ -74,6 +132,7 @@ pub fn encrypt(
             output,
             None,
             control,
+            options.threads,
         )?,
     };
     Ok(Summary {
@@ -135,10 +194,22 @@ impl<R: Read> Decryptor<R> {
         self.header.info()
     }
 
-    /// Decrypts the payload to `output`. Each chunk is written only after it
-    /// verified; on an error, what was written so far must be discarded (the
-    /// file helpers do this by writing to a temporary file).
-    pub fn decrypt_to(mut self, output: &mut impl Write, control: &Control) -> Result<Summary> {
+    /// Decrypts the payload to `output` with the default [`DecryptOptions`].
+    /// Each chunk is written only after it verified; on an error, what was
+    /// written so far must be discarded (the file helpers do this by writing to
+    /// a temporary file).
+    pub fn decrypt_to(self, output: &mut impl Write, control: &Control) -> Result<Summary> {
+        self.decrypt_to_with(output, &DecryptOptions::default(), control)
+    }
+
+    /// [`Decryptor::decrypt_to`] with explicit options. Chunk `i` is written
+    /// only after chunks `0..=i` verified, whatever the thread count.
+    pub fn decrypt_to_with(
+        mut self,
+        output: &mut impl Write,
+        options: &DecryptOptions,
+        control: &Control,
+    ) -> Result<Summary> {
         let cipher = ChunkCipher::new(&self.keys.payload);
         let content_len = self.metadata.content_len;
         let mut written = 0u64;
@@ -148,6 +219,7 @@ impl<R: Read> Decryptor<R> {
             &mut self.input,
             self.metadata.payload_len(),
             control,
+            options.threads,
             |plain| {
                 // Content first, then padding, which must be zero (FORMAT.md §4.2).
                 let keep = match content_len {

@@ -110,9 +110,46 @@ impl ChunkCipher {
     }
 }
 
-/// Reads the plaintext, seals it chunk by chunk and writes the chunks.
-/// Returns (plaintext bytes read, ciphertext bytes written).
+/// Reads the plaintext, seals it chunk by chunk and writes the chunks, on
+/// `threads` worker threads (0 or 1: on the calling thread alone). Every thread
+/// count writes the same bytes. Returns (plaintext bytes read, ciphertext bytes written).
 pub(crate) fn seal_payload(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    total: Option<u64>,
+    control: &Control,
+    threads: usize,
+) -> Result<(u64, u64)> {
+    if threads <= 1 {
+        return seal_sequential(cipher, chunk_size, input, output, total, control);
+    }
+    let size = chunk_size.bytes();
+    let (mut read, mut written) = (0u64, 0u64);
+    crate::pipeline::run(
+        threads,
+        size,
+        size + TAG_LEN,
+        input,
+        control,
+        &|index, last, buf| {
+            cipher.seal(index, last, buf);
+            Ok(())
+        },
+        &mut |sealed| {
+            output.write_all(sealed)?;
+            read += (sealed.len() - TAG_LEN) as u64;
+            written += sealed.len() as u64;
+            control.report(read.min(total.unwrap_or(u64::MAX)), total);
+            Ok(())
+        },
+    )?;
+    output.flush()?;
+    Ok((read, written))
+}
+
+fn seal_sequential(
     cipher: &ChunkCipher,
     chunk_size: ChunkSize,
     input: &mut impl Read,
@@ -152,11 +189,67 @@ pub(crate) fn seal_payload(
     Ok((read, written))
 }
 
-/// Reads, verifies and decrypts the chunks; hands each verified plaintext chunk
-/// to `sink` in order. Nothing reaches `sink` before it authenticated.
+/// Reads, verifies and decrypts the chunks on `threads` worker threads (0 or 1:
+/// on the calling thread alone); hands each verified plaintext chunk to `sink`
+/// in order. Nothing reaches `sink` before it and every chunk before it
+/// authenticated, and every thread count reports the same error for the same input.
 /// `expected_len`, when known from the metadata, tells truncation from tampering
 /// even when the cut falls inside a chunk.
 pub(crate) fn open_payload(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    expected_len: Option<u64>,
+    control: &Control,
+    threads: usize,
+    mut sink: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<u64> {
+    if threads <= 1 {
+        return open_sequential(cipher, chunk_size, input, expected_len, control, sink);
+    }
+    let sealed = chunk_size.bytes() + TAG_LEN;
+    let mut plaintext = 0u64;
+    crate::pipeline::run(
+        threads,
+        sealed,
+        sealed,
+        input,
+        control,
+        &|index, last, buf| {
+            if buf.len() < TAG_LEN {
+                return Err(Error::Truncated);
+            }
+            if cipher.open(index, last, buf) {
+                return Ok(());
+            }
+            // Every chunk before this one verified as a middle chunk, so each was full.
+            let done = index.saturating_mul(chunk_size.bytes() as u64);
+            Err(diagnose(
+                cipher,
+                index,
+                !last,
+                buf,
+                done,
+                chunk_size,
+                expected_len,
+            ))
+        },
+        &mut |plain| {
+            plaintext += plain.len() as u64;
+            sink(plain)?;
+            control.report(plaintext, expected_len);
+            Ok(())
+        },
+    )?;
+    if let Some(expected) = expected_len {
+        if plaintext != expected {
+            return Err(Error::Tampered("payload length differs from the metadata"));
+        }
+    }
+    Ok(plaintext)
+}
+
+fn open_sequential(
     cipher: &ChunkCipher,
     chunk_size: ChunkSize,
     input: &mut impl Read,
@@ -241,9 +334,9 @@ fn diagnose(
     Error::Tampered("a chunk does not authenticate")
 }
 
-/// Reads up to `len` bytes into `buf` (cleared first).
-fn fill(input: &mut impl Read, buf: &mut Vec<u8>, len: usize) -> Result<()> {
-    buf.clear();
+/// Reads up to `len` bytes into `buf`, replacing its contents. A recycled buffer
+/// is not zeroed first: `read` overwrites it and what was not read is cut off.
+pub(crate) fn fill(input: &mut impl Read, buf: &mut Vec<u8>, len: usize) -> Result<()> {
     buf.resize(len, 0);
     let got = read_up_to(input, buf)?;
     buf.truncate(got);
