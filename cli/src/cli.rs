@@ -63,7 +63,8 @@ pub struct ManArgs {
 /// Options for many inputs in one call.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Work on up to N inputs at once [default: the number of cores]
+    /// Use up to N cores [default: all]: up to N inputs at once, and each input's
+    /// payload gets the cores left to it (one big file: all N; -j 1: a single thread)
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
     /// Stop starting new inputs after the first failure
@@ -114,9 +115,6 @@ pub struct OutputArgs {
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,
-    /// Threads for the payload (default: one per core; 1 = no worker threads)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Args)]

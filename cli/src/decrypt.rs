@@ -46,17 +46,20 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         .into_iter()
         .map(DecryptJob)
         .collect();
-    let cores = tgseal_core::batch::available_cores();
-    let job_count = args.batch.jobs.map_or(cores, |n| n as usize);
-    let threads = out.threads.map_or_else(
-        || tgseal_core::batch::threads_per_job(cores, job_count, jobs.len()),
-        usize::from,
-    );
-    let options = DecryptOptions::default().with_threads(threads);
+    // -j N is the core budget, shared as when encrypting (docs/BATCH.md).
+    let cores = args
+        .batch
+        .jobs
+        .map_or_else(tgseal_core::batch::available_cores, |n| n as usize);
+    let options = DecryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
+        cores,
+        cores,
+        jobs.len(),
+    ));
     let settings = Settings {
         operation: "decrypt",
         verb: "opened",
-        jobs: job_count,
+        jobs: cores,
         fail_fast: args.batch.fail_fast,
         json: args.batch.json,
         quiet: out.quiet,

@@ -53,15 +53,18 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     }
     // One Argon2id run for the whole call (FORMAT.md §8), unless --kdf-per-file.
     let keys = BatchKeys::new(pass, params, args.kdf_per_file)?;
-    let cores = tgseal_core::batch::available_cores();
-    let job_count = args.batch.jobs.map_or(cores, |n| n as usize);
-    // Jobs and payload threads share the cores: many small files run side by
-    // side on one core each, one big file gets every core.
-    let threads = out.threads.map_or_else(
-        || tgseal_core::batch::threads_per_job(cores, job_count, jobs.len()),
-        usize::from,
-    );
-    let mut options = EncryptOptions::default().with_threads(threads);
+    // -j N is the core budget: up to N inputs at once, the rest of the budget
+    // to each input's payload (docs/BATCH.md).
+    let cores = args
+        .batch
+        .jobs
+        .map_or_else(tgseal_core::batch::available_cores, |n| n as usize);
+    let job_count = cores;
+    let mut options = EncryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
+        cores,
+        job_count,
+        jobs.len(),
+    ));
     if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
         options = options.with_chunk_size(chunk_size);
     }

@@ -396,3 +396,62 @@ fn help_documents_batch_exit_codes_and_flags() {
             "in a batch: some inputs failed authentication",
         ));
 }
+
+#[test]
+fn interrupting_a_batch_exits_130_and_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..40u32 << 20).map(|i| (i >> 7) as u8).collect();
+    let names = ["a.bin", "b.bin", "c.bin", "d.bin"];
+    for name in names {
+        std::fs::write(dir.path().join(name), &big).unwrap();
+    }
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .args([
+            "encrypt",
+            "--kdf-params",
+            util::CHEAP_KDF,
+            "-j",
+            "1",
+            "--json",
+        ])
+        .args(names)
+        .args(["-O", "out"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first temporary output exists: work is under way.
+    let out = dir.path().join("out");
+    for _ in 0..400 {
+        if out.is_dir() && !entries(&out).is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let records = json_lines(&output.stdout);
+    if records.iter().all(|r| r["status"] == "ok") {
+        return; // the machine finished everything before the signal landed
+    }
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(records.len(), 4);
+    assert!(
+        records.iter().any(|r| r["error_kind"] == "cancelled"),
+        "{records:?}"
+    );
+    // Finished outputs stay; nothing partial or temporary does.
+    for name in entries(&out) {
+        assert!(!name.starts_with('.'), "temporary file left: {name}");
+        let sealed = std::fs::metadata(out.join(&name)).unwrap().len();
+        assert!(sealed > big.len() as u64, "{name} is incomplete");
+    }
+    let ok = records.iter().filter(|r| r["status"] == "ok").count();
+    assert_eq!(entries(&out).len(), ok);
+}

@@ -13,7 +13,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, UNIX_EPOCH};
@@ -141,12 +141,8 @@ pub fn encrypt_folder(
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
     let mut out = AtomicFile::create(output, overwrite)?;
-    let result = {
-        let mut writer = BufWriter::with_capacity(1 << 20, out.file());
-        let result = encrypt_folder_to(dir, master, &mut writer, options, control)?;
-        writer.flush()?;
-        result
-    };
+    // Unbuffered, like `files::encrypt_file`: the payload writes whole chunks.
+    let result = encrypt_folder_to(dir, master, out.file(), options, control)?;
     out.commit()?;
     Ok(result)
 }

@@ -326,6 +326,59 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_sealed_together_is_opened_with_one_derivation_across_threads() {
+        let params = KdfParams {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        };
+        let keys = BatchKeys::new(Passphrase::new("pw").unwrap(), params, false).unwrap();
+        let sealed: Vec<Vec<u8>> = (0..16u8)
+            .map(|i| {
+                let plain = vec![i; 1000];
+                let meta = crate::Metadata::file(format!("f{i}"), Some(1000), None);
+                let mut out = Vec::new();
+                crate::encrypt(
+                    &keys.master().unwrap(),
+                    &meta,
+                    &mut &plain[..],
+                    &mut out,
+                    &EncryptOptions::default(),
+                    &Control::new(),
+                )
+                .unwrap();
+                out
+            })
+            .collect();
+        for (pass, expect_ok) in [("pw", true), ("wrong", false)] {
+            let keyring = Keyring::new(Passphrase::new(pass).unwrap(), crate::KdfCap::DEFAULT);
+            let open = |_: usize, bytes: &Vec<u8>| -> Result<Vec<u8>> {
+                let mut plain = Vec::new();
+                Decryptor::new(&bytes[..], &keyring)?.decrypt_to(&mut plain, &Control::new())?;
+                Ok(plain)
+            };
+            let mut results = 0;
+            run_parallel(
+                &sealed,
+                4,
+                open,
+                |_| false,
+                |i, r| {
+                    let r = r.unwrap();
+                    if expect_ok {
+                        assert_eq!(r.unwrap(), vec![i as u8; 1000]);
+                    } else {
+                        assert!(matches!(r, Err(Error::WrongPassphrase)));
+                    }
+                    results += 1;
+                },
+            );
+            assert_eq!(results, 16);
+            assert_eq!(keyring.derivations(), 1, "passphrase {pass}");
+        }
+    }
+
+    #[test]
     fn a_folder_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("notes");

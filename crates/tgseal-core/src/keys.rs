@@ -120,6 +120,7 @@ pub struct Keyring {
     /// the first derivation instead of repeating it, and at most one derivation
     /// (with its memory) runs at a time.
     deriving: Mutex<()>,
+    derivations: std::sync::atomic::AtomicUsize,
 }
 
 impl Keyring {
@@ -131,6 +132,7 @@ impl Keyring {
             reuse: true,
             derived: Mutex::new(Vec::new()),
             deriving: Mutex::new(()),
+            derivations: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -157,6 +159,8 @@ impl Keyring {
         if let Some(key) = self.cached(header)? {
             return verify(key, header);
         }
+        self.derivations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let key = std::sync::Arc::new(MasterKey::derive_with_salt(
             &self.passphrase,
             header.kdf,
@@ -171,6 +175,11 @@ impl Keyring {
                 .push(key.clone());
         }
         verify(key, header)
+    }
+
+    /// How many times Argon2id ran so far (a batch sealed together needs one).
+    pub fn derivations(&self) -> usize {
+        self.derivations.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn cached(&self, header: &Header) -> Result<Option<std::sync::Arc<MasterKey>>> {
