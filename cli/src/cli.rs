@@ -34,6 +34,8 @@ pub enum Command {
     Decrypt(DecryptArgs),
     /// Show a sealed file's format version, KDF parameters and chunk size (no passphrase needed)
     Inspect(InspectArgs),
+    /// Create an age identity (X25519 private key) and print its public key
+    Keygen(KeygenArgs),
 }
 
 /// Options every command that writes files shares.
@@ -74,6 +76,33 @@ pub struct EncryptArgs {
     /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests and benchmarks; weaker than the presets)
     #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
     pub kdf_params: Option<tgseal_core::KdfParams>,
+    #[command(flatten)]
+    pub age: AgeEncryptArgs,
+}
+
+/// Writing standard age files instead of sealed files (docs/AGE.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "age output (interoperable with age and rage)")]
+pub struct AgeEncryptArgs {
+    /// Encrypt to this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable
+    #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+    /// Encrypt to the recipients listed in FILE (one per line, # comments); repeatable
+    #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
+    pub recipients_files: Vec<PathBuf>,
+    /// Write an age file encrypted with the passphrase (age scrypt), for people who only have age
+    #[arg(long, conflicts_with_all = ["recipients", "recipients_files"])]
+    pub age: bool,
+    /// Write the age file in ASCII armor (text) instead of binary
+    #[arg(long)]
+    pub armor: bool,
+}
+
+impl AgeEncryptArgs {
+    /// Whether the output is an age file rather than a sealed file.
+    pub fn wanted(&self) -> bool {
+        self.age || !self.recipients.is_empty() || !self.recipients_files.is_empty()
+    }
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +115,30 @@ pub struct DecryptArgs {
     /// Accept any key-derivation cost the file asks for (only for files you trust)
     #[arg(long)]
     pub no_kdf_limit: bool,
+    #[command(flatten)]
+    pub age: AgeDecryptArgs,
+}
+
+/// Opening age files (recognised automatically; docs/AGE.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "age input")]
+pub struct AgeDecryptArgs {
+    /// Decrypt age files with the identities in FILE (age keys, SSH private keys, encrypted identity files); repeatable
+    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// Treat standard input as an age file (files are recognised without it)
+    #[arg(long)]
+    pub age: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Write the identity to FILE (created owner-only) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing FILE
+    #[arg(short, long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

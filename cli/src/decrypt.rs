@@ -13,6 +13,9 @@ use crate::passphrase::{self, Purpose};
 use crate::{batch_exit_code, exit_code, message, progress};
 
 pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
+    if crate::age::wanted(&args) {
+        return crate::age::decrypt(args, control);
+    }
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;
@@ -41,7 +44,7 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     Ok(batch_exit_code(&failures))
 }
 
-fn decrypt_one(
+pub(crate) fn decrypt_one(
     input: &Path,
     args: &DecryptArgs,
     keyring: &Keyring,

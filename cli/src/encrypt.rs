@@ -12,6 +12,9 @@ use crate::passphrase::{self, Purpose};
 use crate::{UsageError, batch_exit_code, exit_code, message, progress};
 
 pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
+    if args.age.wanted() {
+        return crate::age::encrypt(args, control);
+    }
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;

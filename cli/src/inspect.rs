@@ -15,6 +15,10 @@ pub fn run(args: InspectArgs) -> Result<u8> {
                 .with_context(|| format!("cannot open {}", args.input.display()))?,
         )
     };
+    let mut input = std::io::BufReader::new(input);
+    if tgseal_age::is_age(&mut input)?.is_some() {
+        return crate::age::inspect(input, &args.input);
+    }
     let info =
         tgseal_core::inspect(&mut input).with_context(|| args.input.display().to_string())?;
     println!("format:      tgseal version {}", info.version);

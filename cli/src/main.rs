@@ -1,6 +1,7 @@
 //! `tgseal`: the command-line front end. `main` → `run` → one place that maps
 //! errors to messages and exit codes.
 
+mod age;
 mod cli;
 mod decrypt;
 mod encrypt;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Encrypt(args) => encrypt::run(args, &control),
         Command::Decrypt(args) => decrypt::run(args, &control),
         Command::Inspect(args) => inspect::run(args),
+        Command::Keygen(args) => age::keygen(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -49,6 +51,9 @@ fn main() -> ExitCode {
 
 /// The exit code for one failure.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
+        return age::exit_code_of(e);
+    }
     match err.downcast_ref::<tgseal_core::Error>() {
         Some(e) if e.is_authentication_failure() => EXIT_AUTH,
         Some(tgseal_core::Error::Cancelled) => EXIT_INTERRUPTED,
