@@ -2,7 +2,7 @@
 //! `inspect` of age files, and `keygen`. The work is done by tgseal-age.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use tgseal_age::{Armor, DecryptWith, EncryptTo, Identities};
@@ -331,6 +331,9 @@ pub fn inspect(input: impl BufRead, path: &Path) -> Result<u8> {
             ("X25519", _) => "X25519 (age public key)".to_owned(),
             ("ssh-ed25519", _) => "ssh-ed25519 (SSH key)".to_owned(),
             ("ssh-rsa", _) => "ssh-rsa (SSH key)".to_owned(),
+            (other, _) if other.ends_with("-grease") => {
+                format!("{other} (random \"grease\" stanza the age crate adds; ignored)")
+            }
             (other, _) => other.to_owned(),
         };
         println!("recipient:   {what}");
@@ -359,7 +362,7 @@ pub fn keygen(args: KeygenArgs) -> Result<u8> {
 }
 
 /// Writes a private file atomically with owner-only permissions (0600 on Unix).
-fn write_private(path: &PathBuf, data: &[u8], force: bool) -> Result<()> {
+fn write_private(path: &Path, data: &[u8], force: bool) -> Result<()> {
     let mut file = AtomicFile::create(path, force)?;
     #[cfg(unix)]
     {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use crate::cli::InspectArgs;
 
 pub fn run(args: InspectArgs) -> Result<u8> {
-    let mut input: Box<dyn Read> = if args.input.as_os_str() == "-" {
+    let input: Box<dyn Read> = if args.input.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(

@@ -12,7 +12,9 @@ use age::secrecy::SecretString;
 use tgseal_core::files::{AtomicFile, DecryptTarget, safe_base_name};
 use tgseal_core::{Control, Passphrase};
 
-use crate::detect::{Encoding, inspect, is_age, skip_leading_whitespace};
+use crate::detect::{
+    Encoding, armor_begins_properly, bad_begin_line, inspect, skip_leading_whitespace, sniff,
+};
 use crate::error::{Error, Result, from_decrypt, from_io};
 use crate::keys::Identities;
 
@@ -87,10 +89,27 @@ pub fn decrypt(
         inner: input,
         count: count.clone(),
     };
-    match is_age(&mut input)? {
+    // Read the first bytes whole: a pipe may deliver fewer than a BufRead peek needs.
+    let mut prefix = Vec::with_capacity(256);
+    (&mut input).take(256).read_to_end(&mut prefix)?;
+    let encoding = sniff(&prefix);
+    let prefix_head = prefix.clone();
+    let mut input = std::io::Cursor::new(prefix).chain(input);
+    match encoding {
         None => return Err(Error::NotAge),
-        Some(Encoding::Armored) => skip_leading_whitespace(&mut input)?,
-        Some(Encoding::Binary) => {}
+        Some(Encoding::Armored) => {
+            if !armor_begins_properly(&prefix_head) {
+                return Err(bad_begin_line());
+            }
+            skip_leading_whitespace(&mut input)?;
+        }
+        Some(Encoding::Binary) => {
+            // The age crate reads an unknown version's header to its end
+            // before saying so; name the real problem at once.
+            if !input.fill_buf()?.starts_with(b"age-encryption.org/v1") {
+                return Err(Error::UnsupportedVersion);
+            }
+        }
     }
     let decryptor = age::Decryptor::new_buffered(age::armor::ArmoredReader::new(input))
         .map_err(|e| from_decrypt(e, false, 0))?;
@@ -211,5 +230,75 @@ fn explain_bad_header(input: &Path) -> Error {
     match summary {
         Ok(s) if s.mixes_passphrase() => Error::MixedPassphrase,
         _ => Error::BadHeader,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::{Armor, EncryptTo, generate_identity, parse_recipient};
+
+    fn sealed_to(public: &str, plain: &[u8], armor: Armor) -> Vec<u8> {
+        let to = EncryptTo::Recipients(vec![parse_recipient(public).unwrap()]);
+        let mut out = Vec::new();
+        crate::encrypt(&mut &plain[..], &mut out, &to, armor, &Control::new(), None).unwrap();
+        out
+    }
+
+    #[test]
+    fn output_names() {
+        assert_eq!(age_output_name(Path::new("/x/report.pdf.age")), "report.pdf");
+        assert_eq!(age_output_name(Path::new("msg.txt")), "msg.txt.decrypted");
+        assert_eq!(age_output_name(Path::new(".age")), ".age.decrypted");
+    }
+
+    #[test]
+    fn cancelled_decryption_leaves_nothing_behind() {
+        let key = generate_identity();
+        let ids = Identities::from_text(key.file_text.as_bytes()).unwrap();
+        let plain = vec![7u8; 300_000];
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.age");
+        std::fs::write(&input, sealed_to(&key.public_key, &plain, Armor::Armored)).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let control = Control::new();
+        let canceller = control.clone();
+        let control = control.with_progress(move |_| canceller.cancel());
+        let result = decrypt_age_file(
+            &input,
+            &DecryptTarget::Folder(out.clone()),
+            DecryptWith::Identities(&ids),
+            false,
+            &control,
+        );
+        assert!(matches!(result, Err(Error::Core(tgseal_core::Error::Cancelled))));
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let (path, n) = decrypt_age_file(
+            &input,
+            &DecryptTarget::Folder(out.clone()),
+            DecryptWith::Identities(&ids),
+            false,
+            &Control::new(),
+        )
+        .unwrap();
+        assert_eq!(path, out.join("a"));
+        assert_eq!(n, plain.len() as u64);
+        assert_eq!(std::fs::read(path).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_passphrase_is_refused_for_a_public_key_file_and_vice_versa() {
+        let key = generate_identity();
+        let sealed = sealed_to(&key.public_key, b"x", Armor::Binary);
+        let pass = Passphrase::new("p").unwrap();
+        let err = decrypt(&sealed[..], &mut Vec::new(), DecryptWith::passphrase(&pass), &Control::new(), None)
+            .unwrap_err();
+        assert!(matches!(err, Error::NeedsIdentity));
+        assert!(matches!(
+            decrypt(&b"tgseal\x01"[..], &mut Vec::new(), DecryptWith::passphrase(&pass), &Control::new(), None),
+            Err(Error::NotAge)
+        ));
     }
 }

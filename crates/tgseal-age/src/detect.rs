@@ -28,10 +28,23 @@ pub fn sniff(prefix: &[u8]) -> Option<Encoding> {
         return Some(Encoding::Binary);
     }
     let trimmed = skip_whitespace(prefix);
-    if trimmed.starts_with(ARMOR_BEGIN) {
+    if trimmed.starts_with(ARMOR_BEGIN) || armor_like(prefix) {
         return Some(Encoding::Armored);
     }
     None
+}
+
+/// Something that was meant to be age armor but has a damaged BEGIN line
+/// (`-----BEGIN AGE ENCRYPTED MESSAGE-----`, lower case, garbage before it):
+/// recognised, so that decrypting it reports the armor, not "not age".
+fn armor_like(prefix: &[u8]) -> bool {
+    let lower = prefix.to_ascii_lowercase();
+    lower.windows(9).any(|w| w == b"begin age")
+}
+
+/// Whether the armor starts with its exact BEGIN line (after optional whitespace).
+pub(crate) fn armor_begins_properly(prefix: &[u8]) -> bool {
+    skip_whitespace(prefix).starts_with(ARMOR_BEGIN)
 }
 
 fn skip_whitespace(bytes: &[u8]) -> &[u8] {
@@ -97,6 +110,9 @@ const MAX_HEADER: u64 = 1 << 20;
 pub fn inspect(mut input: impl BufRead) -> Result<HeaderSummary> {
     let encoding = is_age(&mut input)?.ok_or(Error::NotAge)?;
     if encoding == Encoding::Armored {
+        if !armor_begins_properly(input.fill_buf()?) {
+            return Err(bad_begin_line());
+        }
         skip_leading_whitespace(&mut input)?;
     }
     let mut reader = std::io::BufReader::new(age::armor::ArmoredReader::new(input).take(MAX_HEADER));
@@ -143,6 +159,10 @@ pub fn inspect(mut input: impl BufRead) -> Result<HeaderSummary> {
     })
 }
 
+pub(crate) fn bad_begin_line() -> Error {
+    Error::BadArmor("its first line is not -----BEGIN AGE ENCRYPTED FILE-----".into())
+}
+
 /// Consumes ASCII whitespace before an armor marker, so that the age crate's
 /// armor detection (which looks at the very first bytes) sees the marker.
 pub(crate) fn skip_leading_whitespace(input: &mut impl BufRead) -> std::io::Result<()> {
@@ -179,6 +199,11 @@ mod tests {
             sniff(b"\n  -----BEGIN AGE ENCRYPTED FILE-----\n"),
             Some(Encoding::Armored)
         );
+        assert_eq!(
+            sniff(b"garbage\n-----BEGIN AGE ENCRYPTED MESSAGE-----\n"),
+            Some(Encoding::Armored)
+        );
+        assert!(!armor_begins_properly(b"-----BEGIN age ENCRYPTED FILE-----\n"));
         assert_eq!(sniff(b"tgseal\x01"), None);
         assert_eq!(sniff(b""), None);
     }

@@ -110,8 +110,9 @@ impl Error {
     }
 
     /// True for "this data did not authenticate": wrong passphrase, no
-    /// matching identity, a header MAC or payload chunk that does not verify,
-    /// truncation. Front ends map these to exit code 3, like the native format.
+    /// matching identity (also a passphrase for a public-key file and the
+    /// reverse: what was given does not open it), a header MAC or payload
+    /// chunk that does not verify, truncation. Front ends map these to exit code 3, like the native format.
     pub fn is_authentication_failure(&self) -> bool {
         match self {
             Error::HeaderMac
@@ -119,7 +120,9 @@ impl Error {
             | Error::WrongPassphrase
             | Error::Tampered
             | Error::Truncated
-            | Error::TruncatedHeader => true,
+            | Error::TruncatedHeader
+            | Error::NeedsIdentity
+            | Error::NeedsPassphrase => true,
             Error::Core(e) => e.is_authentication_failure(),
             _ => false,
         }

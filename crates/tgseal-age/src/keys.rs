@@ -196,7 +196,6 @@ impl Identities {
                     age::ssh::UnsupportedKey::EncryptedSsh(cipher) => {
                         format!("SSH key cipher {cipher} is not supported")
                     }
-                    _ => "this SSH key is not supported".into(),
                 });
             }
         };
