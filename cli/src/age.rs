@@ -12,7 +12,9 @@ use tgseal_core::{Control, KdfCap, Keyring, Passphrase};
 use crate::cli::{DecryptArgs, EncryptArgs, KeygenArgs};
 use crate::encrypt::check_targets;
 use crate::passphrase::{self, Purpose};
-use crate::{EXIT_AUTH, EXIT_INTERRUPTED, EXIT_USAGE, batch_exit_code, exit_code, message, progress};
+use crate::{
+    EXIT_AUTH, EXIT_INTERRUPTED, EXIT_USAGE, batch_exit_code, exit_code, message, progress,
+};
 
 /// The exit code for an age failure: the same classes as the native format.
 pub fn exit_code_of(err: &tgseal_age::Error) -> u8 {
@@ -37,7 +39,11 @@ pub fn encrypt(args: EncryptArgs, control: &Control) -> Result<u8> {
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;
     let to = if args.age.age {
-        let pass = passphrase::obtain(out.passphrase_file.as_deref(), Purpose::Encrypt, reads_stdin)?;
+        let pass = passphrase::obtain(
+            out.passphrase_file.as_deref(),
+            Purpose::Encrypt,
+            reads_stdin,
+        )?;
         EncryptTo::passphrase(pass)
     } else {
         let mut recipients = Vec::new();
@@ -116,7 +122,11 @@ fn encrypt_one(
         bar.finish_and_clear();
     }
     if !out.quiet {
-        eprintln!("encrypted {} -> {} (age)", input.display(), target.display());
+        eprintln!(
+            "encrypted {} -> {} (age)",
+            input.display(),
+            target.display()
+        );
     }
     Ok(())
 }
@@ -128,9 +138,10 @@ fn encrypt_one(
 pub fn wanted(args: &DecryptArgs) -> bool {
     !args.age.identities.is_empty()
         || args.age.age
-        || args.inputs.iter().any(|p| {
-            p.as_os_str() != "-" && matches!(tgseal_age::is_age_file(p), Ok(Some(_)))
-        })
+        || args
+            .inputs
+            .iter()
+            .any(|p| p.as_os_str() != "-" && matches!(tgseal_age::is_age_file(p), Ok(Some(_))))
 }
 
 /// The passphrase, read once from the usual sources when first needed.
@@ -341,7 +352,9 @@ pub fn inspect(input: impl BufRead, path: &Path) -> Result<u8> {
     if info.mixes_passphrase() {
         println!("warning:     a passphrase stanza beside others: age refuses this file");
     }
-    println!("cipher:      ChaCha20-Poly1305 STREAM (64 KiB chunks), header authenticated with HMAC-SHA256");
+    println!(
+        "cipher:      ChaCha20-Poly1305 STREAM (64 KiB chunks), header authenticated with HMAC-SHA256"
+    );
     Ok(0)
 }
 

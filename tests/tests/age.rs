@@ -9,17 +9,20 @@ use std::process::{Command, Output};
 
 use age::secrecy::SecretString;
 
-/// The tgseal binary, built on demand when this crate is tested alone.
+/// The tgseal binary. `cargo test` does not build another package's binary
+/// for this crate, so build it once per test run (a no-op when up to date).
 fn tgseal_path() -> PathBuf {
-    let path = assert_cmd::cargo::cargo_bin("tgseal");
-    if !path.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "tgseal", "--bin", "tgseal"])
-            .status()
-            .unwrap();
-        assert!(status.success(), "cannot build tgseal");
-    }
-    path
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "tgseal", "--bin", "tgseal"])
+                .status()
+                .unwrap();
+            assert!(status.success(), "cannot build tgseal");
+            assert_cmd::cargo::cargo_bin("tgseal")
+        })
+        .clone()
 }
 
 fn tgseal(dir: &Path, args: &[&str]) -> Output {
@@ -110,7 +113,10 @@ fn keygen_writes_an_owner_only_identity_and_refuses_to_overwrite() {
     let again = tgseal(dir.path(), &["keygen", "-o", "key.txt"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
-    assert_eq!(std::fs::read_to_string(dir.path().join("key.txt")).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("key.txt")).unwrap(),
+        text
+    );
     assert_ok(&tgseal(dir.path(), &["keygen", "-o", "key.txt", "--force"]));
     let stdout = tgseal(dir.path(), &["keygen"]);
     assert!(String::from_utf8_lossy(&stdout.stdout).contains("AGE-SECRET-KEY-1"));
@@ -121,16 +127,40 @@ fn tgseal_output_opens_with_age_binary_and_armored() {
     let (dir, public) = setup();
     let d = dir.path();
     assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
-    assert!(std::fs::read(d.join("doc.bin.age")).unwrap().starts_with(b"age-encryption.org/v1\n"));
-    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "--armor", "-o", "doc.asc", "doc.bin"]));
-    assert!(std::fs::read(d.join("doc.asc")).unwrap().starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n"));
+    assert!(
+        std::fs::read(d.join("doc.bin.age"))
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt", "-r", &public, "--armor", "-o", "doc.asc", "doc.bin",
+        ],
+    ));
+    assert!(
+        std::fs::read(d.join("doc.asc"))
+            .unwrap()
+            .starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n")
+    );
     // tgseal opens both itself
-    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "-o", "self.bin", "doc.bin.age"]));
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.txt", "-o", "self.bin", "doc.bin.age"],
+    ));
     assert_eq!(std::fs::read(d.join("self.bin")).unwrap(), content());
     let Some(age) = tool("age") else { return };
-    run_tool(age, d, &["-d", "-i", "key.txt", "-o", "age.bin", "doc.bin.age"]);
+    run_tool(
+        age,
+        d,
+        &["-d", "-i", "key.txt", "-o", "age.bin", "doc.bin.age"],
+    );
     assert_eq!(std::fs::read(d.join("age.bin")).unwrap(), content());
-    run_tool(Command::new("age"), d, &["-d", "-i", "key.txt", "-o", "age2.bin", "doc.asc"]);
+    run_tool(
+        Command::new("age"),
+        d,
+        &["-d", "-i", "key.txt", "-o", "age2.bin", "doc.asc"],
+    );
     assert_eq!(std::fs::read(d.join("age2.bin")).unwrap(), content());
 }
 
@@ -140,11 +170,18 @@ fn age_binary_output_opens_with_tgseal_binary_and_armored() {
     let d = dir.path();
     let Some(age) = tool("age") else { return };
     run_tool(age, d, &["-r", &public, "-o", "from-age.age", "doc.bin"]);
-    run_tool(Command::new("age"), d, &["-a", "-r", &public, "-o", "armored.txt", "doc.bin"]);
+    run_tool(
+        Command::new("age"),
+        d,
+        &["-a", "-r", &public, "-o", "armored.txt", "doc.bin"],
+    );
     assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "from-age.age"]));
     assert_eq!(std::fs::read(d.join("from-age")).unwrap(), content());
     assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "armored.txt"]));
-    assert_eq!(std::fs::read(d.join("armored.txt.decrypted")).unwrap(), content());
+    assert_eq!(
+        std::fs::read(d.join("armored.txt.decrypted")).unwrap(),
+        content()
+    );
     // from standard input, to standard output
     let file = std::fs::File::open(d.join("armored.txt")).unwrap();
     let out = Command::new(tgseal_path())
@@ -164,7 +201,12 @@ fn ssh_key(dir: &Path, kind: &str, name: &str) -> Option<String> {
         args.extend(["-b", "2048"]);
     }
     run_tool(keygen, dir, &args);
-    Some(std::fs::read_to_string(dir.join(format!("{name}.pub"))).unwrap().trim().to_owned())
+    Some(
+        std::fs::read_to_string(dir.join(format!("{name}.pub")))
+            .unwrap()
+            .trim()
+            .to_owned(),
+    )
 }
 
 #[test]
@@ -172,11 +214,19 @@ fn ssh_keys_work_both_ways() {
     let (dir, _) = setup();
     let d = dir.path();
     for (kind, name) in [("ed25519", "id_ed"), ("rsa", "id_rsa")] {
-        let Some(public) = ssh_key(d, kind, name) else { return };
+        let Some(public) = ssh_key(d, kind, name) else {
+            return;
+        };
         let sealed = format!("{name}.age");
-        assert_ok(&tgseal(d, &["encrypt", "-r", &public, "-o", &sealed, "doc.bin"]));
+        assert_ok(&tgseal(
+            d,
+            &["encrypt", "-r", &public, "-o", &sealed, "doc.bin"],
+        ));
         let info = tgseal(d, &["inspect", &sealed]);
-        assert!(String::from_utf8_lossy(&info.stdout).contains(&format!("ssh-{}", if kind == "rsa" { "rsa" } else { "ed25519" })));
+        assert!(String::from_utf8_lossy(&info.stdout).contains(&format!(
+            "ssh-{}",
+            if kind == "rsa" { "rsa" } else { "ed25519" }
+        )));
         let plain = format!("{name}.plain");
         assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &plain, &sealed]));
         assert_eq!(std::fs::read(d.join(&plain)).unwrap(), content());
@@ -185,7 +235,11 @@ fn ssh_keys_work_both_ways() {
         run_tool(age, d, &["-d", "-i", name, "-o", &by_age, &sealed]);
         assert_eq!(std::fs::read(d.join(&by_age)).unwrap(), content());
         let from_age = format!("{name}.from-age.age");
-        run_tool(Command::new("age"), d, &["-R", &format!("{name}.pub"), "-o", &from_age, "doc.bin"]);
+        run_tool(
+            Command::new("age"),
+            d,
+            &["-R", &format!("{name}.pub"), "-o", &from_age, "doc.bin"],
+        );
         let back = format!("{name}.back");
         assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &back, &from_age]));
         assert_eq!(std::fs::read(d.join(&back)).unwrap(), content());
@@ -197,15 +251,29 @@ fn multiple_recipients_and_a_recipients_file() {
     let (dir, first) = setup();
     let d = dir.path();
     let out = tgseal(d, &["keygen", "-o", "second.txt"]);
-    let second = stderr(&out).trim().strip_prefix("Public key: ").unwrap().to_owned();
+    let second = stderr(&out)
+        .trim()
+        .strip_prefix("Public key: ")
+        .unwrap()
+        .to_owned();
     std::fs::write(d.join("team.txt"), format!("# the team\n\n{second}\n")).unwrap();
-    assert_ok(&tgseal(d, &["encrypt", "-r", &first, "-R", "team.txt", "doc.bin"]));
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &first, "-R", "team.txt", "doc.bin"],
+    ));
     let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "doc.bin.age"]).stdout).into_owned();
     assert_eq!(info.matches("X25519").count(), 2, "{info}");
-    assert_ok(&tgseal(d, &["decrypt", "-i", "second.txt", "-o", "b.bin", "doc.bin.age"]));
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "second.txt", "-o", "b.bin", "doc.bin.age"],
+    ));
     assert_eq!(std::fs::read(d.join("b.bin")).unwrap(), content());
     let Some(age) = tool("age") else { return };
-    run_tool(age, d, &["-d", "-i", "key.txt", "-o", "a.bin", "doc.bin.age"]);
+    run_tool(
+        age,
+        d,
+        &["-d", "-i", "key.txt", "-o", "a.bin", "doc.bin.age"],
+    );
     assert_eq!(std::fs::read(d.join("a.bin")).unwrap(), content());
     // A bad line in a recipients file names the line.
     std::fs::write(d.join("bad.txt"), format!("{second}\nnot-a-key\n")).unwrap();
@@ -232,17 +300,26 @@ fn passphrase_age_files_both_ways() {
     let d = dir.path();
     assert_ok(&tgseal(d, &["encrypt", "--age", "-o", "p.age", "doc.bin"]));
     let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "p.age"]).stdout).into_owned();
-    assert!(info.contains("scrypt (passphrase), work factor 2^18"), "{info}");
+    assert!(
+        info.contains("scrypt (passphrase), work factor 2^18"),
+        "{info}"
+    );
     // The age crate (rage's library) opens it with the same passphrase.
     let sealed = std::fs::read(d.join("p.age")).unwrap();
     let decryptor = age::Decryptor::new(&sealed[..]).unwrap();
-    let identity = age::scrypt::Identity::new(SecretString::from("correct horse battery staple".to_owned()));
+    let identity = age::scrypt::Identity::new(SecretString::from(
+        "correct horse battery staple".to_owned(),
+    ));
     let mut reader = decryptor.decrypt(std::iter::once(&identity as _)).unwrap();
     let mut plain = Vec::new();
     std::io::Read::read_to_end(&mut reader, &mut plain).unwrap();
     assert_eq!(plain, content());
     // tgseal opens an scrypt file the age crate made.
-    std::fs::write(d.join("made.age"), scrypt_file("correct horse battery staple", 12, b"hi")).unwrap();
+    std::fs::write(
+        d.join("made.age"),
+        scrypt_file("correct horse battery staple", 12, b"hi"),
+    )
+    .unwrap();
     assert_ok(&tgseal(d, &["decrypt", "made.age"]));
     assert_eq!(std::fs::read(d.join("made")).unwrap(), b"hi");
     // wrong passphrase: exit 3, nothing left behind
@@ -262,10 +339,32 @@ fn encrypted_identity_files_ask_for_their_passphrase() {
     let (dir, public) = setup();
     let d = dir.path();
     let key = std::fs::read(d.join("key.txt")).unwrap();
-    std::fs::write(d.join("key.age"), scrypt_file("correct horse battery staple", 10, &key)).unwrap();
+    std::fs::write(
+        d.join("key.age"),
+        scrypt_file("correct horse battery staple", 10, &key),
+    )
+    .unwrap();
     assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
-    assert_ok(&tgseal(d, &["decrypt", "-i", "key.age", "doc.bin.age"]));
-    assert_eq!(std::fs::read(d.join("doc.bin")).unwrap(), content());
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.age", "-o", "plain", "doc.bin.age"],
+    ));
+    assert_eq!(std::fs::read(d.join("plain")).unwrap(), content());
+    // armored encrypted identity, wrong passphrase: a clear error, nothing written
+    let out = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["decrypt", "-i", "key.age", "-o", "plain2", "doc.bin.age"])
+        .env("TGSEAL_PASSPHRASE", "nope")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("cannot use the identity file key.age: cannot decrypt it: wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!d.join("plain2").exists());
 }
 
 /// Runs a failing decrypt into an empty folder; checks code, message, and that nothing is left.
@@ -278,7 +377,11 @@ fn fails(d: &Path, args: &[&str], code: i32, message: &str) {
     let out = tgseal(d, &all);
     assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
     assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
-    assert!(names(&out_dir).is_empty(), "{args:?} left {:?}", names(&out_dir));
+    assert!(
+        names(&out_dir).is_empty(),
+        "{args:?} left {:?}",
+        names(&out_dir)
+    );
 }
 
 #[test]
@@ -289,49 +392,110 @@ fn damaged_and_mismatched_age_files_fail_cleanly() {
     assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
     let good = std::fs::read(d.join("doc.bin.age")).unwrap();
 
-    fails(d, &["-i", "other.txt", "doc.bin.age"], 3, "no identity matches");
-    fails(d, &["doc.bin.age"], 1, "encrypted to public keys");
+    fails(
+        d,
+        &["-i", "other.txt", "doc.bin.age"],
+        3,
+        "no identity matches",
+    );
+    fails(d, &["doc.bin.age"], 3, "encrypted to public keys");
 
     // Payload layout: header, 16-byte nonce, chunks of 64 KiB + 16-byte tag.
     let header_len = good.windows(4).position(|w| w == b"\n---").unwrap();
-    let payload_start = header_len + 1 + good[header_len + 1..].iter().position(|&b| b == b'\n').unwrap() + 1;
-    std::fs::write(d.join("chunk-cut.age"), &good[..payload_start + 16 + 65_536 + 16]).unwrap();
-    fails(d, &["-i", "key.txt", "chunk-cut.age"], 3, "truncated (it ends before its final chunk)");
+    let payload_start = header_len
+        + 1
+        + good[header_len + 1..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap()
+        + 1;
+    std::fs::write(
+        d.join("chunk-cut.age"),
+        &good[..payload_start + 16 + 65_536 + 16],
+    )
+    .unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "chunk-cut.age"],
+        3,
+        "truncated (it ends before its final chunk)",
+    );
     std::fs::write(d.join("cut.age"), &good[..good.len() - 1000]).unwrap();
-    fails(d, &["-i", "key.txt", "cut.age"], 3, "damaged or was tampered with");
+    fails(
+        d,
+        &["-i", "key.txt", "cut.age"],
+        3,
+        "damaged or was tampered with",
+    );
     std::fs::write(d.join("header-cut.age"), &good[..header_len]).unwrap();
-    fails(d, &["-i", "key.txt", "header-cut.age"], 3, "truncated (it ends inside its header)");
+    fails(
+        d,
+        &["-i", "key.txt", "header-cut.age"],
+        3,
+        "truncated (it ends inside its header)",
+    );
 
     let mut flipped = good.clone();
     let at = good.len() - 70_000;
     flipped[at] ^= 1;
     std::fs::write(d.join("flipped.age"), &flipped).unwrap();
-    fails(d, &["-i", "key.txt", "flipped.age"], 3, "a payload chunk does not verify");
+    fails(
+        d,
+        &["-i", "key.txt", "flipped.age"],
+        3,
+        "a payload chunk does not verify",
+    );
 
     let mut trailing = good.clone();
     trailing.extend_from_slice(b"extra");
     std::fs::write(d.join("trailing.age"), &trailing).unwrap();
-    fails(d, &["-i", "key.txt", "trailing.age"], 3, "damaged or was tampered with");
+    fails(
+        d,
+        &["-i", "key.txt", "trailing.age"],
+        3,
+        "damaged or was tampered with",
+    );
 
     let mut mac = good.clone();
     let mac_at = header_len + 5;
     mac[mac_at] = if mac[mac_at] == b'A' { b'B' } else { b'A' };
     std::fs::write(d.join("mac.age"), &mac).unwrap();
-    fails(d, &["-i", "key.txt", "mac.age"], 3, "header MAC does not verify");
+    fails(
+        d,
+        &["-i", "key.txt", "mac.age"],
+        3,
+        "header MAC does not verify",
+    );
 
-    std::fs::write(d.join("version.age"), b"age-encryption.org/v2\n-> X\n--- x\n").unwrap();
-    fails(d, &["-i", "key.txt", "version.age"], 1, "unsupported age format version");
+    std::fs::write(
+        d.join("version.age"),
+        b"age-encryption.org/v2\n-> X\n--- x\n",
+    )
+    .unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "version.age"],
+        1,
+        "unsupported age format version",
+    );
 
     // A passphrase stanza beside an X25519 one (test kit vector scrypt_and_x25519).
-    let vector = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("age-testkit/scrypt_and_x25519")).unwrap();
+    let vector =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("age-testkit/scrypt_and_x25519"))
+            .unwrap();
     let body = vector.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
     std::fs::write(d.join("mixed.age"), &vector[body..]).unwrap();
-    fails(d, &["-i", "key.txt", "mixed.age"], 1, "mixes a passphrase (scrypt) stanza");
+    fails(
+        d,
+        &["-i", "key.txt", "mixed.age"],
+        1,
+        "mixes a passphrase (scrypt) stanza",
+    );
     fails(d, &["mixed.age"], 1, "mixes a passphrase (scrypt) stanza");
 }
 
 #[test]
-fn scrypt_work_factor_over_the_cap_is_refused_unless_allowed() {
+fn scrypt_work_factor_over_the_cap_is_refused_before_any_scrypt() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // Raise the header's work factor from 2^10 to 2^22: the cap check comes
@@ -343,7 +507,12 @@ fn scrypt_work_factor_over_the_cap_is_refused_unless_allowed() {
     edited.extend_from_slice(b" 22\n");
     edited.extend_from_slice(&file[line_end + 4..]);
     std::fs::write(d.join("heavy.age"), &edited).unwrap();
-    fails(d, &["heavy.age"], 1, "scrypt work factor 2^22), above the limit of 2^21");
+    fails(
+        d,
+        &["heavy.age"],
+        1,
+        "scrypt work factor 2^22), above the limit of 2^21",
+    );
     let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "heavy.age"]).stdout).into_owned();
     assert!(info.contains("work factor 2^22"), "{info}");
 }
@@ -352,7 +521,12 @@ fn scrypt_work_factor_over_the_cap_is_refused_unless_allowed() {
 fn inspect_names_the_stanzas_and_the_armor() {
     let (dir, public) = setup();
     let d = dir.path();
-    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "--armor", "-o", "a.age", "doc.bin"]));
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt", "-r", &public, "--armor", "-o", "a.age", "doc.bin",
+        ],
+    ));
     let out = tgseal(d, &["inspect", "a.age"]);
     assert_ok(&out);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -365,11 +539,17 @@ fn sealed_and_age_inputs_mix_in_one_call() {
     let (dir, public) = setup();
     let d = dir.path();
     std::fs::write(d.join("note.txt"), b"native").unwrap();
-    assert_ok(&tgseal(d, &["encrypt", "--kdf-params", "64,1,1", "note.txt"]));
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "--kdf-params", "64,1,1", "note.txt"],
+    ));
     assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
     std::fs::remove_file(d.join("note.txt")).unwrap();
     std::fs::remove_file(d.join("doc.bin")).unwrap();
-    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "note.txt.tgseal", "doc.bin.age"]));
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.txt", "note.txt.tgseal", "doc.bin.age"],
+    ));
     assert_eq!(std::fs::read(d.join("note.txt")).unwrap(), b"native");
     assert_eq!(std::fs::read(d.join("doc.bin")).unwrap(), content());
 }

@@ -119,7 +119,8 @@ fn run(v: &Vector, identities: &Identities, passphrases: &[Passphrase]) -> (Stri
     let mut last = (String::new(), Vec::new());
     for with in attempts {
         let mut released = Vec::new();
-        let outcome = tgseal_age::decrypt(&v.age_file[..], &mut released, with, &Control::new(), None);
+        let outcome =
+            tgseal_age::decrypt(&v.age_file[..], &mut released, with, &Control::new(), None);
         last = match outcome {
             Ok(_) => ("success".to_owned(), released),
             Err(e @ (Error::WrongPassphrase | Error::NeedsIdentity | Error::NeedsPassphrase)) => {
@@ -234,7 +235,11 @@ fn check_nothing_left_behind(
         failures.push(format!(
             "{}: file-level decrypt {} and left {left} files",
             v.name,
-            if result.is_ok() { "succeeded" } else { "failed" }
+            if result.is_ok() {
+                "succeeded"
+            } else {
+                "failed"
+            }
         ));
     }
 }

@@ -134,11 +134,18 @@ pub fn decrypt(
                 return Err(Error::NeedsPassphrase);
             }
             decryptor
-                .decrypt(identities.0.iter().map(|i| i.as_ref() as &dyn age::Identity))
+                .decrypt(
+                    identities
+                        .0
+                        .iter()
+                        .map(|i| i.as_ref() as &dyn age::Identity),
+                )
                 .map_err(|e| from_decrypt(e, false, 0))?
         }
     };
-    copy_plaintext(reader, output, control, &|| (count.load(Ordering::Relaxed), input_len))
+    copy_plaintext(reader, output, control, &|| {
+        (count.load(Ordering::Relaxed), input_len)
+    })
 }
 
 fn copy_plaintext(
@@ -248,7 +255,10 @@ mod tests {
 
     #[test]
     fn output_names() {
-        assert_eq!(age_output_name(Path::new("/x/report.pdf.age")), "report.pdf");
+        assert_eq!(
+            age_output_name(Path::new("/x/report.pdf.age")),
+            "report.pdf"
+        );
         assert_eq!(age_output_name(Path::new("msg.txt")), "msg.txt.decrypted");
         assert_eq!(age_output_name(Path::new(".age")), ".age.decrypted");
     }
@@ -273,7 +283,10 @@ mod tests {
             false,
             &control,
         );
-        assert!(matches!(result, Err(Error::Core(tgseal_core::Error::Cancelled))));
+        assert!(matches!(
+            result,
+            Err(Error::Core(tgseal_core::Error::Cancelled))
+        ));
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
         let (path, n) = decrypt_age_file(
             &input,
@@ -293,11 +306,23 @@ mod tests {
         let key = generate_identity();
         let sealed = sealed_to(&key.public_key, b"x", Armor::Binary);
         let pass = Passphrase::new("p").unwrap();
-        let err = decrypt(&sealed[..], &mut Vec::new(), DecryptWith::passphrase(&pass), &Control::new(), None)
-            .unwrap_err();
+        let err = decrypt(
+            &sealed[..],
+            &mut Vec::new(),
+            DecryptWith::passphrase(&pass),
+            &Control::new(),
+            None,
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::NeedsIdentity));
         assert!(matches!(
-            decrypt(&b"tgseal\x01"[..], &mut Vec::new(), DecryptWith::passphrase(&pass), &Control::new(), None),
+            decrypt(
+                &b"tgseal\x01"[..],
+                &mut Vec::new(),
+                DecryptWith::passphrase(&pass),
+                &Control::new(),
+                None
+            ),
             Err(Error::NotAge)
         ));
     }

@@ -115,7 +115,8 @@ pub fn inspect(mut input: impl BufRead) -> Result<HeaderSummary> {
         }
         skip_leading_whitespace(&mut input)?;
     }
-    let mut reader = std::io::BufReader::new(age::armor::ArmoredReader::new(input).take(MAX_HEADER));
+    let mut reader =
+        std::io::BufReader::new(age::armor::ArmoredReader::new(input).take(MAX_HEADER));
     let mut line = String::new();
     let mut read_line = |line: &mut String| -> Result<bool> {
         line.clear();
@@ -171,10 +172,7 @@ pub(crate) fn skip_leading_whitespace(input: &mut impl BufRead) -> std::io::Resu
         if buf.is_empty() {
             return Ok(());
         }
-        let n = buf
-            .iter()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
+        let n = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
         if n == 0 {
             return Ok(());
         }
@@ -189,7 +187,10 @@ mod tests {
 
     #[test]
     fn sniffs_binary_and_armored() {
-        assert_eq!(sniff(b"age-encryption.org/v1\n-> X"), Some(Encoding::Binary));
+        assert_eq!(
+            sniff(b"age-encryption.org/v1\n-> X"),
+            Some(Encoding::Binary)
+        );
         assert_eq!(sniff(b"age-encryption.org/v2\n"), Some(Encoding::Binary));
         assert_eq!(
             sniff(b"-----BEGIN AGE ENCRYPTED FILE-----\nYWdl"),
@@ -203,14 +204,17 @@ mod tests {
             sniff(b"garbage\n-----BEGIN AGE ENCRYPTED MESSAGE-----\n"),
             Some(Encoding::Armored)
         );
-        assert!(!armor_begins_properly(b"-----BEGIN age ENCRYPTED FILE-----\n"));
+        assert!(!armor_begins_properly(
+            b"-----BEGIN age ENCRYPTED FILE-----\n"
+        ));
         assert_eq!(sniff(b"tgseal\x01"), None);
         assert_eq!(sniff(b""), None);
     }
 
     #[test]
     fn inspects_a_header() {
-        let header = b"age-encryption.org/v1\n-> X25519 abc\nZGVm\n-> scrypt c2FsdA 18\nZGVm\n--- bWFj\n";
+        let header =
+            b"age-encryption.org/v1\n-> X25519 abc\nZGVm\n-> scrypt c2FsdA 18\nZGVm\n--- bWFj\n";
         let info = inspect(&header[..]).unwrap();
         assert_eq!(info.encoding, Encoding::Binary);
         assert_eq!(info.stanzas.len(), 2);

@@ -130,13 +130,22 @@ impl Identities {
             .read_to_end(&mut data)
             .map_err(|e| fail(e.to_string()))?;
         if sniff(&data).is_some() {
-            let description = format!("passphrase of the encrypted identity file {}", path.display());
+            let description = format!(
+                "passphrase of the encrypted identity file {}",
+                path.display()
+            );
             let passphrase = ask_passphrase(&description)
                 .ok_or_else(|| fail("it is encrypted, and no passphrase was given".into()))?;
             let with = crate::DecryptWith::passphrase(&passphrase);
             let mut plain = Zeroizing::new(Vec::new());
-            crate::decrypt::decrypt(&data[..], &mut *plain, with, &tgseal_core::Control::new(), None)
-                .map_err(|e| fail(format!("cannot decrypt it: {e}")))?;
+            crate::decrypt::decrypt(
+                &data[..],
+                &mut *plain,
+                with,
+                &tgseal_core::Control::new(),
+                None,
+            )
+            .map_err(|e| fail(format!("cannot decrypt it: {e}")))?;
             let before = self.0.len();
             self.add_identity_text(&plain).map_err(fail)?;
             if self.0.len() == before {
@@ -263,7 +272,8 @@ mod tests {
     fn generated_identity_parses_back() {
         let generated = generate_identity();
         let mut ids = Identities::new();
-        ids.add_identity_text(generated.file_text.as_bytes()).unwrap();
+        ids.add_identity_text(generated.file_text.as_bytes())
+            .unwrap();
         assert_eq!(ids.len(), 1);
         assert!(parse_recipient(&generated.public_key).is_ok());
         assert!(generated.file_text.starts_with("# created: 20"));

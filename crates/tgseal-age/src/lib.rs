@@ -39,7 +39,9 @@ mod encrypt;
 mod error;
 mod keys;
 
-pub use decrypt::{DEFAULT_MAX_WORK_FACTOR, DecryptWith, age_output_name, decrypt, decrypt_age_file};
+pub use decrypt::{
+    DEFAULT_MAX_WORK_FACTOR, DecryptWith, age_output_name, decrypt, decrypt_age_file,
+};
 pub use detect::{
     ARMOR_BEGIN, BINARY_PREFIX, Encoding, HeaderSummary, StanzaInfo, inspect, is_age, is_age_file,
     sniff,
