@@ -55,7 +55,7 @@ pub fn encrypt(args: EncryptArgs, control: &Control) -> Result<u8> {
         }
         EncryptTo::Recipients(recipients)
     };
-    let armor = if args.age.armor {
+    let armor = if args.armor {
         Armor::Armored
     } else {
         Armor::Binary

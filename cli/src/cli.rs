@@ -76,6 +76,10 @@ pub struct EncryptArgs {
     /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests and benchmarks; weaker than the presets)
     #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
     pub kdf_params: Option<tgseal_core::KdfParams>,
+    /// Write ASCII armor (text) instead of binary; with -r/-R/--age, age's armor format
+    // One --armor for both formats: when merging the native armor (split/armor issue), keep one `armor` field.
+    #[arg(long)]
+    pub armor: bool,
     #[command(flatten)]
     pub age: AgeEncryptArgs,
 }
@@ -93,9 +97,6 @@ pub struct AgeEncryptArgs {
     /// Write an age file encrypted with the passphrase (age scrypt), for people who only have age
     #[arg(long, conflicts_with_all = ["recipients", "recipients_files"])]
     pub age: bool,
-    /// Write the age file in ASCII armor (text) instead of binary
-    #[arg(long)]
-    pub armor: bool,
 }
 
 impl AgeEncryptArgs {

@@ -88,7 +88,7 @@ impl Header {
             sealed_metadata,
             mac: [0u8; 32],
         };
-        header.mac = header_mac(&keys, &header.unauthenticated_bytes())?.into();
+        header.mac = header_mac(&keys, &header.unauthenticated_bytes())?;
         Ok((header, keys))
     }
 
