@@ -553,3 +553,30 @@ fn sealed_and_age_inputs_mix_in_one_call() {
     assert_eq!(std::fs::read(d.join("note.txt")).unwrap(), b"native");
     assert_eq!(std::fs::read(d.join("doc.bin")).unwrap(), content());
 }
+
+#[test]
+fn standard_input_and_output_work_for_age_passphrase_files() {
+    let (dir, _) = setup();
+    let d = dir.path();
+    let run = |args: &[&str], stdin: &str| {
+        Command::new(tgseal_path())
+            .current_dir(d)
+            .args(args)
+            .env("TGSEAL_PASSPHRASE", "correct horse battery staple")
+            .stdin(std::fs::File::open(d.join(stdin)).unwrap())
+            .output()
+            .unwrap()
+    };
+    assert_ok(&run(
+        &["encrypt", "--age", "--armor", "-o", "p.age", "-"],
+        "doc.bin",
+    ));
+    assert!(
+        std::fs::read(d.join("p.age"))
+            .unwrap()
+            .starts_with(b"-----BEGIN AGE")
+    );
+    let out = run(&["decrypt", "--age", "-o", "-", "-"], "p.age");
+    assert_ok(&out);
+    assert_eq!(out.stdout, content());
+}
