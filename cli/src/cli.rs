@@ -51,6 +51,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page in roff format (e.g. tgseal man | man -l -)
     Man(ManArgs),
+    /// Create an age identity (X25519 private key) and print its public key
+    Keygen(KeygenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +146,8 @@ pub struct EncryptArgs {
     pub chunk_log2: Option<u8>,
     #[command(flatten)]
     pub telegram: TelegramArgs,
+    #[command(flatten)]
+    pub age: AgeEncryptArgs,
 }
 
 /// Options made for sharing through Telegram (docs/TELEGRAM.md).
@@ -210,6 +214,28 @@ pub struct PassphraseArgs {
     pub words: u8,
 }
 
+/// Writing standard age files instead of sealed files (docs/AGE.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "age output (interoperable with age and rage)")]
+pub struct AgeEncryptArgs {
+    /// Encrypt to this age recipient (age1…, ssh-ed25519 …, ssh-rsa …); repeatable
+    #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+    /// Encrypt to the recipients listed in FILE (one per line, # comments); repeatable
+    #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
+    pub recipients_files: Vec<PathBuf>,
+    /// Write an age file encrypted with the passphrase (age scrypt), for people who only have age
+    #[arg(long, conflicts_with_all = ["recipients", "recipients_files"])]
+    pub age: bool,
+}
+
+impl AgeEncryptArgs {
+    /// Whether the output is an age file rather than a sealed file.
+    pub fn wanted(&self) -> bool {
+        self.age || !self.recipients.is_empty() || !self.recipients_files.is_empty()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DecryptArgs {
     /// Sealed files to decrypt; sealed folders are restored as folders ('-' = standard input, then -o is required)
@@ -222,6 +248,30 @@ pub struct DecryptArgs {
     /// Accept any key-derivation cost the file asks for (only for files you trust)
     #[arg(long)]
     pub no_kdf_limit: bool,
+    #[command(flatten)]
+    pub age: AgeDecryptArgs,
+}
+
+/// Opening age files (recognised automatically; docs/AGE.md).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "age input")]
+pub struct AgeDecryptArgs {
+    /// Decrypt age files with the identities in FILE (age keys, SSH private keys, encrypted identity files); repeatable
+    #[arg(short = 'i', long = "identity", value_name = "FILE")]
+    pub identities: Vec<PathBuf>,
+    /// Treat standard input as an age file (files are recognised without it)
+    #[arg(long)]
+    pub age: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Write the identity to FILE (created owner-only) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing FILE
+    #[arg(short, long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,9 @@ impl Job for DecryptJob {
 }
 
 pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
+    if crate::age::wanted(&args) {
+        return crate::age::decrypt(args, control);
+    }
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;
@@ -69,7 +72,7 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     }))
 }
 
-fn decrypt_one(
+pub(crate) fn decrypt_one(
     input: &Path,
     args: &DecryptArgs,
     keyring: &Keyring,

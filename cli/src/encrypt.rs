@@ -26,6 +26,9 @@ impl Job for EncryptJob {
 }
 
 pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
+    if args.age.wanted() {
+        return crate::age::encrypt(args, control);
+    }
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     check_targets(&args.inputs, out.output.as_deref())?;

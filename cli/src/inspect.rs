@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use crate::cli::InspectArgs;
 
 pub fn run(args: InspectArgs) -> Result<u8> {
-    let mut input: Box<dyn Read> = if args.input.as_os_str() == "-" {
+    let input: Box<dyn Read> = if args.input.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(
@@ -15,6 +15,10 @@ pub fn run(args: InspectArgs) -> Result<u8> {
                 .with_context(|| format!("cannot open {}", args.input.display()))?,
         )
     };
+    let mut input = std::io::BufReader::new(input);
+    if tgseal_age::is_age(&mut input)?.is_some() {
+        return crate::age::inspect(input, &args.input);
+    }
     let info =
         tgseal_core::inspect(&mut input).with_context(|| args.input.display().to_string())?;
     println!("format:      tgseal version {}", info.version);

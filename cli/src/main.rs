@@ -1,6 +1,7 @@
 //! `tgseal`: the command-line front end. `main` → `run` → one place that maps
 //! errors to messages and exit codes.
 
+mod age;
 mod batch;
 mod cli;
 mod decrypt;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Command::SealText(args) => telegram::seal_text(args, &control),
         Command::OpenText(args) => telegram::open_text(args, &control),
         Command::Passphrase(args) => telegram::passphrase(args),
+        Command::Keygen(args) => age::keygen(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -82,6 +84,9 @@ fn man_page(command: Option<&str>) -> anyhow::Result<u8> {
 
 /// The exit code for one failure.
 pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
+        return age::exit_code_of(e);
+    }
     match err.downcast_ref::<tgseal_core::Error>() {
         Some(e) if e.is_authentication_failure() => EXIT_AUTH,
         Some(tgseal_core::Error::Cancelled) => EXIT_INTERRUPTED,

@@ -55,7 +55,9 @@ impl Control {
         self.cancelled.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn check(&self) -> Result<()> {
+    /// `Err(Error::Cancelled)` once cancellation was requested. Public so that
+    /// format crates beside the core (tgseal-age) honour the same flag.
+    pub fn check(&self) -> Result<()> {
         if self.is_cancelled() {
             Err(Error::Cancelled)
         } else {
@@ -63,7 +65,8 @@ impl Control {
         }
     }
 
-    pub(crate) fn report(&self, done: u64, total: Option<u64>) {
+    /// Calls the progress callback, if any.
+    pub fn report(&self, done: u64, total: Option<u64>) {
         if let Some(callback) = &self.on_progress {
             callback(Progress { done, total });
         }

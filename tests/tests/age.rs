@@ -1,0 +1,582 @@
+//! tgseal speaks age: round trips through the real `age` binary (Debian
+//! package `age`) and `ssh-keygen` (package `openssh-client`) when installed,
+//! and the CLI's behaviour on bad age files: message, exit code, nothing left
+//! behind. Tests that need a missing tool print a notice and pass.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use age::secrecy::SecretString;
+
+/// The tgseal binary. `cargo test` does not build another package's binary
+/// for this crate, so build it once per test run (a no-op when up to date).
+fn tgseal_path() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "tgseal", "--bin", "tgseal"])
+                .status()
+                .unwrap();
+            assert!(status.success(), "cannot build tgseal");
+            assert_cmd::cargo::cargo_bin("tgseal")
+        })
+        .clone()
+}
+
+fn tgseal(dir: &Path, args: &[&str]) -> Output {
+    Command::new(tgseal_path())
+        .current_dir(dir)
+        .args(args)
+        .env("TGSEAL_PASSPHRASE", "correct horse battery staple")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn assert_ok(out: &Output) {
+    assert!(out.status.success(), "tgseal failed: {}", stderr(out));
+}
+
+/// A command from a Debian package, or None (with a notice) when absent.
+fn tool(name: &str) -> Option<Command> {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if found {
+        Some(Command::new(name))
+    } else {
+        eprintln!("NOTICE: `{name}` is not installed; skipping this interoperability test");
+        None
+    }
+}
+
+fn run_tool(mut cmd: Command, dir: &Path, args: &[&str]) {
+    let out = cmd.current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Some content spanning several 64 KiB age chunks.
+fn content() -> Vec<u8> {
+    (0..200_000u32).map(|i| (i * 7 + i / 251) as u8).collect()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut all: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    all.sort();
+    all
+}
+
+/// A directory with `doc.bin` and an X25519 identity `key.txt`; returns the public key.
+fn setup() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.bin"), content()).unwrap();
+    let out = tgseal(dir.path(), &["keygen", "-o", "key.txt"]);
+    assert_ok(&out);
+    let public = stderr(&out)
+        .trim()
+        .strip_prefix("Public key: ")
+        .unwrap()
+        .to_owned();
+    (dir, public)
+}
+
+#[test]
+fn keygen_writes_an_owner_only_identity_and_refuses_to_overwrite() {
+    let (dir, public) = setup();
+    assert!(public.starts_with("age1"));
+    let text = std::fs::read_to_string(dir.path().join("key.txt")).unwrap();
+    assert!(text.contains(&format!("# public key: {public}")));
+    assert!(text.contains("AGE-SECRET-KEY-1"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("key.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let again = tgseal(dir.path(), &["keygen", "-o", "key.txt"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("key.txt")).unwrap(),
+        text
+    );
+    assert_ok(&tgseal(dir.path(), &["keygen", "-o", "key.txt", "--force"]));
+    let stdout = tgseal(dir.path(), &["keygen"]);
+    assert!(String::from_utf8_lossy(&stdout.stdout).contains("AGE-SECRET-KEY-1"));
+}
+
+#[test]
+fn tgseal_output_opens_with_age_binary_and_armored() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
+    assert!(
+        std::fs::read(d.join("doc.bin.age"))
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt", "-r", &public, "--armor", "-o", "doc.asc", "doc.bin",
+        ],
+    ));
+    assert!(
+        std::fs::read(d.join("doc.asc"))
+            .unwrap()
+            .starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n")
+    );
+    // tgseal opens both itself
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.txt", "-o", "self.bin", "doc.bin.age"],
+    ));
+    assert_eq!(std::fs::read(d.join("self.bin")).unwrap(), content());
+    let Some(age) = tool("age") else { return };
+    run_tool(
+        age,
+        d,
+        &["-d", "-i", "key.txt", "-o", "age.bin", "doc.bin.age"],
+    );
+    assert_eq!(std::fs::read(d.join("age.bin")).unwrap(), content());
+    run_tool(
+        Command::new("age"),
+        d,
+        &["-d", "-i", "key.txt", "-o", "age2.bin", "doc.asc"],
+    );
+    assert_eq!(std::fs::read(d.join("age2.bin")).unwrap(), content());
+}
+
+#[test]
+fn age_binary_output_opens_with_tgseal_binary_and_armored() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    let Some(age) = tool("age") else { return };
+    run_tool(age, d, &["-r", &public, "-o", "from-age.age", "doc.bin"]);
+    run_tool(
+        Command::new("age"),
+        d,
+        &["-a", "-r", &public, "-o", "armored.txt", "doc.bin"],
+    );
+    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "from-age.age"]));
+    assert_eq!(std::fs::read(d.join("from-age")).unwrap(), content());
+    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "armored.txt"]));
+    assert_eq!(
+        std::fs::read(d.join("armored.txt.decrypted")).unwrap(),
+        content()
+    );
+    // from standard input, to standard output
+    let file = std::fs::File::open(d.join("armored.txt")).unwrap();
+    let out = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["decrypt", "-i", "key.txt", "-o", "-", "-"])
+        .stdin(file)
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert_eq!(out.stdout, content());
+}
+
+fn ssh_key(dir: &Path, kind: &str, name: &str) -> Option<String> {
+    let keygen = tool("ssh-keygen")?;
+    let mut args = vec!["-q", "-t", kind, "-N", "", "-C", "test", "-f", name];
+    if kind == "rsa" {
+        args.extend(["-b", "2048"]);
+    }
+    run_tool(keygen, dir, &args);
+    Some(
+        std::fs::read_to_string(dir.join(format!("{name}.pub")))
+            .unwrap()
+            .trim()
+            .to_owned(),
+    )
+}
+
+#[test]
+fn ssh_keys_work_both_ways() {
+    let (dir, _) = setup();
+    let d = dir.path();
+    for (kind, name) in [("ed25519", "id_ed"), ("rsa", "id_rsa")] {
+        let Some(public) = ssh_key(d, kind, name) else {
+            return;
+        };
+        let sealed = format!("{name}.age");
+        assert_ok(&tgseal(
+            d,
+            &["encrypt", "-r", &public, "-o", &sealed, "doc.bin"],
+        ));
+        let info = tgseal(d, &["inspect", &sealed]);
+        assert!(String::from_utf8_lossy(&info.stdout).contains(&format!(
+            "ssh-{}",
+            if kind == "rsa" { "rsa" } else { "ed25519" }
+        )));
+        let plain = format!("{name}.plain");
+        assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &plain, &sealed]));
+        assert_eq!(std::fs::read(d.join(&plain)).unwrap(), content());
+        let Some(age) = tool("age") else { continue };
+        let by_age = format!("{name}.by-age");
+        run_tool(age, d, &["-d", "-i", name, "-o", &by_age, &sealed]);
+        assert_eq!(std::fs::read(d.join(&by_age)).unwrap(), content());
+        let from_age = format!("{name}.from-age.age");
+        run_tool(
+            Command::new("age"),
+            d,
+            &["-R", &format!("{name}.pub"), "-o", &from_age, "doc.bin"],
+        );
+        let back = format!("{name}.back");
+        assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &back, &from_age]));
+        assert_eq!(std::fs::read(d.join(&back)).unwrap(), content());
+    }
+}
+
+#[test]
+fn multiple_recipients_and_a_recipients_file() {
+    let (dir, first) = setup();
+    let d = dir.path();
+    let out = tgseal(d, &["keygen", "-o", "second.txt"]);
+    let second = stderr(&out)
+        .trim()
+        .strip_prefix("Public key: ")
+        .unwrap()
+        .to_owned();
+    std::fs::write(d.join("team.txt"), format!("# the team\n\n{second}\n")).unwrap();
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &first, "-R", "team.txt", "doc.bin"],
+    ));
+    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "doc.bin.age"]).stdout).into_owned();
+    assert_eq!(info.matches("X25519").count(), 2, "{info}");
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "second.txt", "-o", "b.bin", "doc.bin.age"],
+    ));
+    assert_eq!(std::fs::read(d.join("b.bin")).unwrap(), content());
+    let Some(age) = tool("age") else { return };
+    run_tool(
+        age,
+        d,
+        &["-d", "-i", "key.txt", "-o", "a.bin", "doc.bin.age"],
+    );
+    assert_eq!(std::fs::read(d.join("a.bin")).unwrap(), content());
+    // A bad line in a recipients file names the line.
+    std::fs::write(d.join("bad.txt"), format!("{second}\nnot-a-key\n")).unwrap();
+    let bad = tgseal(d, &["encrypt", "-R", "bad.txt", "-o", "x.age", "doc.bin"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("bad.txt line 2"), "{}", stderr(&bad));
+}
+
+/// An age scrypt file made by the age crate (what `age -p` writes).
+fn scrypt_file(passphrase: &str, log_n: u8, plain: &[u8]) -> Vec<u8> {
+    let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
+    recipient.set_work_factor(log_n);
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as _)).unwrap();
+    let mut out = Vec::new();
+    let mut w = encryptor.wrap_output(&mut out).unwrap();
+    std::io::Write::write_all(&mut w, plain).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+#[test]
+fn passphrase_age_files_both_ways() {
+    let (dir, _) = setup();
+    let d = dir.path();
+    assert_ok(&tgseal(d, &["encrypt", "--age", "-o", "p.age", "doc.bin"]));
+    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "p.age"]).stdout).into_owned();
+    assert!(
+        info.contains("scrypt (passphrase), work factor 2^18"),
+        "{info}"
+    );
+    // The age crate (rage's library) opens it with the same passphrase.
+    let sealed = std::fs::read(d.join("p.age")).unwrap();
+    let decryptor = age::Decryptor::new(&sealed[..]).unwrap();
+    let identity = age::scrypt::Identity::new(SecretString::from(
+        "correct horse battery staple".to_owned(),
+    ));
+    let mut reader = decryptor.decrypt(std::iter::once(&identity as _)).unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut reader, &mut plain).unwrap();
+    assert_eq!(plain, content());
+    // tgseal opens an scrypt file the age crate made.
+    std::fs::write(
+        d.join("made.age"),
+        scrypt_file("correct horse battery staple", 12, b"hi"),
+    )
+    .unwrap();
+    assert_ok(&tgseal(d, &["decrypt", "made.age"]));
+    assert_eq!(std::fs::read(d.join("made")).unwrap(), b"hi");
+    // wrong passphrase: exit 3, nothing left behind
+    let wrong = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["decrypt", "-O", "out", "made.age"])
+        .env("TGSEAL_PASSPHRASE", "nope")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("wrong passphrase"));
+    assert!(names(&d.join("out")).is_empty());
+}
+
+#[test]
+fn encrypted_identity_files_ask_for_their_passphrase() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    let key = std::fs::read(d.join("key.txt")).unwrap();
+    std::fs::write(
+        d.join("key.age"),
+        scrypt_file("correct horse battery staple", 10, &key),
+    )
+    .unwrap();
+    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.age", "-o", "plain", "doc.bin.age"],
+    ));
+    assert_eq!(std::fs::read(d.join("plain")).unwrap(), content());
+    // armored encrypted identity, wrong passphrase: a clear error, nothing written
+    let out = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["decrypt", "-i", "key.age", "-o", "plain2", "doc.bin.age"])
+        .env("TGSEAL_PASSPHRASE", "nope")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("cannot use the identity file key.age: cannot decrypt it: wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!d.join("plain2").exists());
+}
+
+/// Runs a failing decrypt into an empty folder; checks code, message, and that nothing is left.
+fn fails(d: &Path, args: &[&str], code: i32, message: &str) {
+    let out_dir = d.join("out");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    std::fs::create_dir(&out_dir).unwrap();
+    let mut all = vec!["decrypt", "-O", "out"];
+    all.extend_from_slice(args);
+    let out = tgseal(d, &all);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+    assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    assert!(
+        names(&out_dir).is_empty(),
+        "{args:?} left {:?}",
+        names(&out_dir)
+    );
+}
+
+#[test]
+fn damaged_and_mismatched_age_files_fail_cleanly() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    assert_ok(&tgseal(d, &["keygen", "-o", "other.txt"]));
+    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
+    let good = std::fs::read(d.join("doc.bin.age")).unwrap();
+
+    fails(
+        d,
+        &["-i", "other.txt", "doc.bin.age"],
+        3,
+        "no identity matches",
+    );
+    fails(d, &["doc.bin.age"], 3, "encrypted to public keys");
+
+    // Payload layout: header, 16-byte nonce, chunks of 64 KiB + 16-byte tag.
+    let header_len = good.windows(4).position(|w| w == b"\n---").unwrap();
+    let payload_start = header_len
+        + 1
+        + good[header_len + 1..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap()
+        + 1;
+    std::fs::write(
+        d.join("chunk-cut.age"),
+        &good[..payload_start + 16 + 65_536 + 16],
+    )
+    .unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "chunk-cut.age"],
+        3,
+        "truncated (it ends before its final chunk)",
+    );
+    std::fs::write(d.join("cut.age"), &good[..good.len() - 1000]).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "cut.age"],
+        3,
+        "damaged or was tampered with",
+    );
+    std::fs::write(d.join("header-cut.age"), &good[..header_len]).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "header-cut.age"],
+        3,
+        "truncated (it ends inside its header)",
+    );
+
+    let mut flipped = good.clone();
+    let at = good.len() - 70_000;
+    flipped[at] ^= 1;
+    std::fs::write(d.join("flipped.age"), &flipped).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "flipped.age"],
+        3,
+        "a payload chunk does not verify",
+    );
+
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(b"extra");
+    std::fs::write(d.join("trailing.age"), &trailing).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "trailing.age"],
+        3,
+        "damaged or was tampered with",
+    );
+
+    let mut mac = good.clone();
+    let mac_at = header_len + 5;
+    mac[mac_at] = if mac[mac_at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(d.join("mac.age"), &mac).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "mac.age"],
+        3,
+        "header MAC does not verify",
+    );
+
+    std::fs::write(
+        d.join("version.age"),
+        b"age-encryption.org/v2\n-> X\n--- x\n",
+    )
+    .unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "version.age"],
+        1,
+        "unsupported age format version",
+    );
+
+    // A passphrase stanza beside an X25519 one (test kit vector scrypt_and_x25519).
+    let vector =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("age-testkit/scrypt_and_x25519"))
+            .unwrap();
+    let body = vector.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
+    std::fs::write(d.join("mixed.age"), &vector[body..]).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "mixed.age"],
+        1,
+        "mixes a passphrase (scrypt) stanza",
+    );
+    fails(d, &["mixed.age"], 1, "mixes a passphrase (scrypt) stanza");
+}
+
+#[test]
+fn scrypt_work_factor_over_the_cap_is_refused_before_any_scrypt() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Raise the header's work factor from 2^10 to 2^22: the cap check comes
+    // before scrypt and before the MAC, so no 4 GiB scrypt ever runs.
+    let file = scrypt_file("correct horse battery staple", 10, b"x");
+    let text = String::from_utf8_lossy(&file).into_owned();
+    let line_end = text.find(" 10\n").unwrap();
+    let mut edited = file[..line_end].to_vec();
+    edited.extend_from_slice(b" 22\n");
+    edited.extend_from_slice(&file[line_end + 4..]);
+    std::fs::write(d.join("heavy.age"), &edited).unwrap();
+    fails(
+        d,
+        &["heavy.age"],
+        1,
+        "scrypt work factor 2^22), above the limit of 2^21",
+    );
+    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "heavy.age"]).stdout).into_owned();
+    assert!(info.contains("work factor 2^22"), "{info}");
+}
+
+#[test]
+fn inspect_names_the_stanzas_and_the_armor() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt", "-r", &public, "--armor", "-o", "a.age", "doc.bin",
+        ],
+    ));
+    let out = tgseal(d, &["inspect", "a.age"]);
+    assert_ok(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ASCII armor"), "{text}");
+    assert!(text.contains("X25519"), "{text}");
+}
+
+#[test]
+fn sealed_and_age_inputs_mix_in_one_call() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    std::fs::write(d.join("note.txt"), b"native").unwrap();
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "--kdf-params", "64,1,1", "note.txt"],
+    ));
+    assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
+    std::fs::remove_file(d.join("note.txt")).unwrap();
+    std::fs::remove_file(d.join("doc.bin")).unwrap();
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.txt", "note.txt.tgseal", "doc.bin.age"],
+    ));
+    assert_eq!(std::fs::read(d.join("note.txt")).unwrap(), b"native");
+    assert_eq!(std::fs::read(d.join("doc.bin")).unwrap(), content());
+}
+
+#[test]
+fn standard_input_and_output_work_for_age_passphrase_files() {
+    let (dir, _) = setup();
+    let d = dir.path();
+    let run = |args: &[&str], stdin: &str| {
+        Command::new(tgseal_path())
+            .current_dir(d)
+            .args(args)
+            .env("TGSEAL_PASSPHRASE", "correct horse battery staple")
+            .stdin(std::fs::File::open(d.join(stdin)).unwrap())
+            .output()
+            .unwrap()
+    };
+    assert_ok(&run(
+        &["encrypt", "--age", "--armor", "-o", "p.age", "-"],
+        "doc.bin",
+    ));
+    assert!(
+        std::fs::read(d.join("p.age"))
+            .unwrap()
+            .starts_with(b"-----BEGIN AGE")
+    );
+    let out = run(&["decrypt", "--age", "-o", "-", "-"], "p.age");
+    assert_ok(&out);
+    assert_eq!(out.stdout, content());
+}
