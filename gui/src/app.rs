@@ -394,7 +394,7 @@ impl TgsealApp {
         ui.horizontal(|ui| {
             let busy = self.batch.is_some();
             if ui
-                .add_enabled(!busy, egui::Button::new("Add files…"))
+                .button("Add files…")
                 .on_hover_text("Choose files to seal, or .tgseal files to open")
                 .clicked()
                 && let Some(paths) = rfd::FileDialog::new().pick_files()
@@ -740,9 +740,8 @@ impl TgsealApp {
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_worker(&ctx);
-        if self.batch.is_none() {
-            self.take_dropped_files(&ctx);
-        }
+        // Files dropped while a batch runs join the list for the next Start.
+        self.take_dropped_files(&ctx);
         egui::Panel::top("header").show(ui, |ui| self.header_ui(ui));
         egui::Panel::bottom("actions").show(ui, |ui| self.actions_ui(ui));
         egui::Panel::right("passphrase")

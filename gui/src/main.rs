@@ -1,5 +1,7 @@
 //! `tgseal-gui`: builds the window options and starts the app; nothing else.
 
+use std::path::PathBuf;
+
 use eframe::egui;
 use tgseal_gui::{Hooks, TgsealApp};
 
@@ -16,16 +18,23 @@ fn main() -> eframe::Result {
     let result = run(renderer);
     // eframe has no fallback of its own: if wgpu found no usable adapter and the
     // user did not ask for it by name, try plain OpenGL once.
-    if result.is_err() && renderer == eframe::Renderer::Wgpu && chosen.is_none() {
-        if let Err(err) = &result {
-            eprintln!("tgseal-gui: the wgpu renderer failed ({err}); trying OpenGL (glow)");
-        }
+    if let Err(err) = &result
+        && renderer == eframe::Renderer::Wgpu
+        && chosen.is_none()
+    {
+        eprintln!("tgseal-gui: the wgpu renderer failed ({err}); trying OpenGL (glow)");
         return run(eframe::Renderer::Glow);
     }
     result
 }
 
 fn run(renderer: eframe::Renderer) -> eframe::Result {
+    // `tgseal-gui FILE…` (e.g. "Open with" in a file manager) starts with FILEs listed.
+    let paths: Vec<PathBuf> = std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+        .collect();
     let options = eframe::NativeOptions {
         renderer,
         viewport: egui::ViewportBuilder::default()
@@ -39,6 +48,10 @@ fn run(renderer: eframe::Renderer) -> eframe::Result {
     eframe::run_native(
         "tgseal",
         options,
-        Box::new(|cc| Ok(Box::new(TgsealApp::new(cc, Hooks::default())))),
+        Box::new(|cc| {
+            let mut app = TgsealApp::new(cc, Hooks::default());
+            app.add_paths(paths);
+            Ok(Box::new(app))
+        }),
     )
 }

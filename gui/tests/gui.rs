@@ -305,7 +305,7 @@ mod snapshots {
 
         let mut app = rendered_app(hooks);
         app.run();
-        app.snapshot("empty");
+        snap(&mut app, "empty");
 
         app.input_mut()
             .hovered_files
@@ -314,13 +314,13 @@ mod snapshots {
                 ..Default::default()
             });
         app.run();
-        app.snapshot("drop_hover");
+        snap(&mut app, "drop_hover");
         app.input_mut().hovered_files.clear();
 
         drop_files(&mut app, &[report.clone(), notes.clone()]);
         type_into(&mut app, "Passphrase", PASSPHRASE);
         type_into(&mut app, "Confirm passphrase", PASSPHRASE);
-        app.snapshot("queued");
+        snap(&mut app, "queued");
 
         click(&mut app, "Seal 2 files");
         step_until(&mut app, "the first job to report progress", |a| {
@@ -331,10 +331,10 @@ mod snapshots {
             a.progress_of(0).is_some_and(|(done, _)| done > 0)
         });
         app.run_steps(2);
-        app.snapshot("working");
+        snap(&mut app, "working");
         hold.store(false, Ordering::Relaxed);
         wait_until_idle(&mut app);
-        app.snapshot("done");
+        snap(&mut app, "done");
     }
 
     #[test]
@@ -353,6 +353,6 @@ mod snapshots {
         type_into(&mut app, "Passphrase", "wrong");
         click(&mut app, "Open 1 file");
         wait_until_idle(&mut app);
-        app.snapshot("error");
+        snap(&mut app, "error");
     }
 }

@@ -42,6 +42,7 @@ pub fn hooks(dir: &Path) -> Hooks {
 pub fn app(hooks: Hooks) -> App {
     Harness::builder()
         .with_size(WINDOW)
+        .with_max_steps(64)
         .build_eframe(move |cc| TgsealApp::new(cc, hooks))
 }
 
@@ -49,6 +50,9 @@ pub fn app(hooks: Hooks) -> App {
 pub fn rendered_app(hooks: Hooks) -> App {
     Harness::builder()
         .with_size(WINDOW)
+        .with_max_steps(64)
+        // A blinking text cursor would make snapshots depend on the frame count.
+        .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = false))
         .wgpu()
         .build_eframe(move |cc| TgsealApp::new(cc, hooks))
 }
@@ -75,6 +79,13 @@ pub fn type_into(app: &mut App, label: &str, text: &str) {
     app.run();
     app.get_by_label(label).type_text(text);
     app.run();
+}
+
+/// Takes a snapshot without the mouse pointer (no hover effects, no tooltips).
+pub fn snap(app: &mut App, name: &str) {
+    app.remove_cursor();
+    app.run_steps(2);
+    app.snapshot(name);
 }
 
 /// Clicks the widget with this exact label.
