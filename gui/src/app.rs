@@ -370,7 +370,8 @@ impl TgsealApp {
             i.raw
                 .dropped_files
                 .iter()
-                .filter_map(|f| f.path.clone())
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
         if !dropped.is_empty() {
@@ -773,6 +774,13 @@ impl eframe::App for TgsealApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         // Only the settings: the passphrase is not part of them.
         eframe::set_value(storage, STORAGE_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Dropping the batch cancels it and waits: no temporary file outlives us.
+        self.batch = None;
+        self.passphrase.zeroize();
+        self.confirm.zeroize();
     }
 
     fn persist_egui_memory(&self) -> bool {

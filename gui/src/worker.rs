@@ -212,8 +212,13 @@ impl Batch {
 
 impl Drop for Batch {
     fn drop(&mut self) {
-        // Closing the app mid-batch: stop the jobs; their AtomicFiles clean up.
+        // Closing the app mid-batch: stop the jobs and wait for the worker, so
+        // their temporary files are removed before the process exits. (A key
+        // derivation under way cannot be interrupted; it ends within seconds.)
         self.cancel_all();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }
 

@@ -163,6 +163,27 @@ fn cancel_all_leaves_nothing_behind() {
 }
 
 #[test]
+fn closing_the_window_mid_job_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    write_file(&big, 4 << 20);
+    let mut hooks = hooks(dir.path());
+    hooks.hold = Some(hold());
+
+    let mut app = app(hooks);
+    drop_files(&mut app, std::slice::from_ref(&big));
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    type_into(&mut app, "Confirm passphrase", PASSPHRASE);
+    click(&mut app, "Seal 1 file");
+    step_until(&mut app, "the job to report progress", |a| {
+        a.progress_of(0).is_some_and(|(done, _)| done > 0)
+    });
+    // The hold is never released: only closing the app can end the job.
+    drop(app);
+    assert_eq!(names_in(dir.path()), ["big.bin"], "no temporary file survives");
+}
+
+#[test]
 fn cancel_one_item_keeps_the_others() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first.bin");

@@ -62,13 +62,26 @@ pub fn hold() -> Arc<AtomicBool> {
     Arc::new(AtomicBool::new(true))
 }
 
+/// A file dropped on the window (what egui-winit hands egui on the desktop).
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
 /// Drops files on the window, as a file manager would.
 pub fn drop_files(app: &mut App, paths: &[PathBuf]) {
     for path in paths {
-        app.input_mut().dropped_files.push(egui::DroppedFile {
-            path: Some(path.clone()),
-            ..Default::default()
-        });
+        app.input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedPath(path.clone())));
     }
     app.run();
 }
