@@ -549,7 +549,7 @@ impl TgsealApp {
     }
 
     fn passphrase_ui(&mut self, ui: &mut egui::Ui) {
-        ui.heading("Passphrase");
+        ui.heading("Protect with a passphrase");
         ui.add_space(4.0);
         let label = ui.label("Passphrase");
         let response = ui
@@ -603,11 +603,14 @@ impl TgsealApp {
             2 => ui.visuals().warn_fg_color,
             _ => Color32::from_rgb(80, 170, 90),
         };
-        ui.add(
-            egui::ProgressBar::new(strength.fraction())
-                .fill(color)
-                .text(format!("Strength: {}", strength.label)),
-        );
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(strength.fraction())
+                    .fill(color)
+                    .desired_width(120.0),
+            );
+            ui.label(format!("Strength: {}", strength.label));
+        });
         if let Some(hint) = &strength.hint {
             ui.label(RichText::new(hint).small());
         }
