@@ -480,12 +480,12 @@ impl TgsealApp {
             });
             match &item.destination {
                 Destination::File(path) => {
-                    ui.label(RichText::new(format!("→ {}", self.shown_path(path))).weak());
+                    ui.label(RichText::new(format!("Result: {}", self.shown_path(path))).weak());
                 }
                 Destination::Folder(folder) => {
                     ui.label(
                         RichText::new(format!(
-                            "→ {}/ (under the name stored inside)",
+                            "Result: into {}/ (under the name stored inside)",
                             self.shown_path(folder)
                         ))
                         .weak(),
@@ -527,7 +527,7 @@ impl TgsealApp {
                         "Opened"
                     };
                     ui.label(
-                        RichText::new(format!("✔ {verb}: {}", self.shown_path(path)))
+                        RichText::new(format!("{verb}: {}", self.shown_path(path)))
                             .color(Color32::from_rgb(80, 170, 90)),
                     );
                     if ui
@@ -695,6 +695,7 @@ impl TgsealApp {
             let elapsed = batch.elapsed().as_secs_f64();
             if !self.hooks.stable_display && elapsed > 0.5 && done > 0 {
                 let speed = done as f64 / elapsed;
+                // An en dash: egui's bundled font has it (arrows and check marks it lacks).
                 let left = total.saturating_sub(done) as f64 / speed;
                 text.push_str(&format!(
                     " — {}/s — about {} left",

@@ -315,6 +315,10 @@ pub fn message(err: &Error) -> String {
             "{} already exists (turn on \u{201c}Replace existing files\u{201d} to overwrite)",
             path.display()
         ),
+        Error::KdfOverCap { .. } => err.to_string().replace(
+            "(CLI: --no-kdf-limit)",
+            "(turn on \u{201c}Allow expensive key derivation\u{201d})",
+        ),
         other => other.to_string(),
     }
 }
