@@ -334,9 +334,10 @@ mod snapshots {
                 path: Some(report.clone()),
                 ..Default::default()
             });
-        app.run();
+        // While files hover, egui repaints every frame: step instead of run.
         snap(&mut app, "drop_hover");
         app.input_mut().hovered_files.clear();
+        app.run_steps(2);
 
         drop_files(&mut app, &[report.clone(), notes.clone()]);
         type_into(&mut app, "Passphrase", PASSPHRASE);
