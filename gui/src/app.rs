@@ -312,7 +312,7 @@ impl TgsealApp {
         self.strength = None;
         self.show_passphrase = false;
         for id in [PASSPHRASE_ID, CONFIRM_ID] {
-            egui::text_edit::TextEditState::default().store(ctx, Id::new(id));
+            egui::text_edit::TextEditState::default().store(ctx, Id::unique(id));
         }
     }
 
@@ -451,8 +451,9 @@ impl TgsealApp {
                 if let Some(size) = item.size {
                     ui.label(RichText::new(units::size(size)).weak());
                 }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    match &item.status {
+                ui.with_layout(
+                    egui::Layout::right_to_left(egui::Align::Center),
+                    |ui| match &item.status {
                         Status::Waiting | Status::Running => {
                             let progress = self.batch.as_ref().and_then(|b| b.progress(index));
                             let cancelling = progress.is_some_and(|p| p.is_cancelled());
@@ -475,8 +476,8 @@ impl TgsealApp {
                                 remove = true;
                             }
                         }
-                    }
-                });
+                    },
+                );
             });
             match &item.destination {
                 Destination::File(path) => {
@@ -555,7 +556,7 @@ impl TgsealApp {
         let response = ui
             .add(
                 egui::TextEdit::singleline(&mut *self.passphrase)
-                    .id(Id::new(PASSPHRASE_ID))
+                    .id(Id::unique(PASSPHRASE_ID))
                     .password(!self.show_passphrase)
                     .desired_width(f32::INFINITY)
                     .hint_text("at least five words"),
@@ -569,15 +570,14 @@ impl TgsealApp {
             let label = ui.label("Confirm passphrase");
             ui.add(
                 egui::TextEdit::singleline(&mut *self.confirm)
-                    .id(Id::new(CONFIRM_ID))
+                    .id(Id::unique(CONFIRM_ID))
                     .password(!self.show_passphrase)
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
             if !self.confirm.is_empty() && *self.confirm != *self.passphrase {
                 ui.label(
-                    RichText::new("The two passphrases differ.")
-                        .color(ui.visuals().warn_fg_color),
+                    RichText::new("The two passphrases differ.").color(ui.visuals().warn_fg_color),
                 );
             }
         }
@@ -830,7 +830,7 @@ fn drop_highlight(ctx: &egui::Context) {
     }
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
-        Id::new("drop-highlight"),
+        Id::unique("drop-highlight"),
     ));
     let rect = ctx.content_rect();
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(200));

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 use tgseal_core::files::{DecryptTarget, decrypt_file, encrypt_file};
-use tgseal_core::{Control, EncryptOptions, Error, KdfCap, KdfParams, Keyring, MasterKey, Passphrase};
+use tgseal_core::{
+    Control, EncryptOptions, Error, KdfCap, KdfParams, Keyring, MasterKey, Passphrase,
+};
 
 /// The live state of one job, shared between the UI and the worker.
 #[derive(Debug, Default)]

@@ -42,7 +42,10 @@ fn dropped_files_are_sealed_and_the_core_opens_them() {
         open_with_core(&dir.path().join("note.txt.tgseal"), PASSPHRASE).unwrap(),
         b"meet at noon"
     );
-    assert!(app.state().passphrase_is_wiped(), "the passphrase is wiped when the queue is done");
+    assert!(
+        app.state().passphrase_is_wiped(),
+        "the passphrase is wiped when the queue is done"
+    );
     assert_eq!(app.get_all_by_label("Show in folder").count(), 2);
 }
 
@@ -105,7 +108,10 @@ fn a_wrong_passphrase_shows_the_cli_wording_and_writes_nothing() {
     wait_until_idle(&mut app);
 
     let expected = tgseal_core::Error::WrongPassphrase.to_string();
-    assert_eq!(app.state().queue()[0].status, Status::Failed(expected.clone()));
+    assert_eq!(
+        app.state().queue()[0].status,
+        Status::Failed(expected.clone())
+    );
     app.get_by_label(&expected);
     assert_eq!(names_in(dir.path()), ["photo.jpg.tgseal"]);
 }
@@ -132,7 +138,10 @@ fn a_tampered_file_is_reported_and_nothing_is_written() {
     let Status::Failed(message) = &app.state().queue()[0].status else {
         panic!("{:?}", app.state().queue()[0].status);
     };
-    assert!(message.contains("damaged or was tampered with"), "{message}");
+    assert!(
+        message.contains("damaged or was tampered with"),
+        "{message}"
+    );
     assert_eq!(names_in(dir.path()), ["doc.txt.tgseal"]);
 }
 
@@ -159,7 +168,11 @@ fn cancel_all_leaves_nothing_behind() {
     wait_until_idle(&mut app);
 
     assert_eq!(app.state().queue()[0].status, Status::Cancelled);
-    assert_eq!(names_in(dir.path()), ["big.bin"], "no sealed file, no temporary file");
+    assert_eq!(
+        names_in(dir.path()),
+        ["big.bin"],
+        "no sealed file, no temporary file"
+    );
 }
 
 #[test]
@@ -180,7 +193,11 @@ fn closing_the_window_mid_job_leaves_nothing_behind() {
     });
     // The hold is never released: only closing the app can end the job.
     drop(app);
-    assert_eq!(names_in(dir.path()), ["big.bin"], "no temporary file survives");
+    assert_eq!(
+        names_in(dir.path()),
+        ["big.bin"],
+        "no temporary file survives"
+    );
 }
 
 #[test]
@@ -228,7 +245,14 @@ fn folders_are_listed_as_not_supported_yet() {
         Action::Unsupported(_)
     ));
     app.get_by_label("folders are not supported yet");
-    assert_eq!(app.state().queue().iter().filter(|i| i.is_pending()).count(), 0);
+    assert_eq!(
+        app.state()
+            .queue()
+            .iter()
+            .filter(|i| i.is_pending())
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -242,7 +266,11 @@ fn generate_fills_both_fields_with_a_strong_passphrase() {
     app.get_by_label_contains("different channel");
     app.get_by_label_contains("Strength: ");
     // Both fields hold the same passphrase: sealing is allowed at once.
-    assert_eq!(app.query_all_by_label("The two passphrases differ.").count(), 0);
+    assert_eq!(
+        app.query_all_by_label("The two passphrases differ.")
+            .count(),
+        0
+    );
     click(&mut app, "Seal 1 file");
     wait_until_idle(&mut app);
     assert!(matches!(app.state().queue()[0].status, Status::Done(_)));

@@ -10,7 +10,9 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tgseal_core::files::encrypt_file;
-use tgseal_core::{Control, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Passphrase};
+use tgseal_core::{
+    Control, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Passphrase,
+};
 use tgseal_gui::{Hooks, TgsealApp};
 
 /// Cheap Argon2id for tests; the presets users see are untouched.
