@@ -1,0 +1,13 @@
+//! tgseal-gui: the desktop front end of tgseal. Drop files in, get sealed files
+//! out; drop sealed files in, get the originals back. Every byte of cryptography
+//! happens in `tgseal-core`; this crate only presents it.
+
+pub mod app;
+pub mod generate;
+pub mod queue;
+pub mod settings;
+pub mod strength;
+pub mod units;
+pub mod worker;
+
+pub use app::{Hooks, TgsealApp};

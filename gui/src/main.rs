@@ -1,0 +1,57 @@
+//! `tgseal-gui`: builds the window options and starts the app; nothing else.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+use tgseal_gui::{Hooks, TgsealApp};
+
+/// Chooses the renderer: `wgpu` (Vulkan, else OpenGL, through wgpu) or `glow`
+/// (OpenGL directly). Both run on software rasterizers (lavapipe, llvmpipe).
+const RENDERER_ENV: &str = "TGSEAL_RENDERER";
+
+fn main() -> eframe::Result {
+    let chosen = std::env::var(RENDERER_ENV).ok();
+    let renderer = match chosen.as_deref() {
+        Some("glow") => eframe::Renderer::Glow,
+        _ => eframe::Renderer::Wgpu,
+    };
+    let result = run(renderer);
+    // eframe has no fallback of its own: if wgpu found no usable adapter and the
+    // user did not ask for it by name, try plain OpenGL once.
+    if let Err(err) = &result
+        && renderer == eframe::Renderer::Wgpu
+        && chosen.is_none()
+    {
+        eprintln!("tgseal-gui: the wgpu renderer failed ({err}); trying OpenGL (glow)");
+        return run(eframe::Renderer::Glow);
+    }
+    result
+}
+
+fn run(renderer: eframe::Renderer) -> eframe::Result {
+    // `tgseal-gui FILE…` (e.g. "Open with" in a file manager) starts with FILEs listed.
+    let paths: Vec<PathBuf> = std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .map(|p| std::path::absolute(&p).unwrap_or(p))
+        .collect();
+    let options = eframe::NativeOptions {
+        renderer,
+        viewport: egui::ViewportBuilder::default()
+            .with_title("tgseal")
+            .with_app_id("tgseal")
+            .with_inner_size([960.0, 640.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "tgseal",
+        options,
+        Box::new(|cc| {
+            let mut app = TgsealApp::new(cc, Hooks::default());
+            app.add_paths(paths);
+            Ok(Box::new(app))
+        }),
+    )
+}
