@@ -11,12 +11,12 @@ use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::generate::{DEFAULT_WORDS, generate_passphrase};
 use crate::queue::{Action, Destination, Item, Status};
 use crate::settings::{STORAGE_KEY, Settings};
 use crate::strength::{Strength, estimate};
 use crate::units;
 use crate::worker::{Batch, BatchOptions, Event, Job, JobKind, Outcome};
+use tgseal_core::generate::{DEFAULT_WORDS, generate_passphrase};
 
 /// Room reserved up front in the passphrase buffers, so typing does not make the
 /// `String` reallocate (each reallocation would leave an unzeroized copy behind).
@@ -330,11 +330,16 @@ impl TgsealApp {
     }
 
     fn generate(&mut self, ctx: &egui::Context) {
-        let phrase = generate_passphrase(DEFAULT_WORDS);
+        // The core's generator: the same EFF list and sampling as `tgseal passphrase`.
+        let phrase = match generate_passphrase(DEFAULT_WORDS) {
+            Ok(phrase) => phrase,
+            Err(err) => return self.error(err.to_string()),
+        };
+        let phrase = phrase.expose();
         self.passphrase.zeroize();
         self.confirm.zeroize();
-        self.passphrase.push_str(&phrase);
-        self.confirm.push_str(&phrase);
+        self.passphrase.push_str(phrase);
+        self.confirm.push_str(phrase);
         self.show_passphrase = true;
         self.strength = estimate(&self.passphrase);
         // The clipboard is outside our control: the reminder says where it goes.

@@ -3,7 +3,6 @@
 //! happens in `tgseal-core`; this crate only presents it.
 
 pub mod app;
-pub mod generate;
 pub mod queue;
 pub mod settings;
 pub mod strength;

@@ -78,8 +78,8 @@ mod tests {
 
     #[test]
     fn generated_passphrases_are_strong() {
-        let phrase = crate::generate::generate_passphrase(6);
-        let s = estimate(&phrase).unwrap();
+        let phrase = tgseal_core::generate::generate_passphrase(6).unwrap();
+        let s = estimate(phrase.expose()).unwrap();
         assert!(!s.is_weak(), "{s:?}");
         assert!(s.hint.is_none());
     }
