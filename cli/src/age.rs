@@ -287,13 +287,7 @@ fn decrypt_one(
     let target = match (&out.output, &out.output_dir) {
         (Some(path), _) => DecryptTarget::Path(path.clone()),
         (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-        (None, None) => DecryptTarget::Folder(
-            input
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf(),
-        ),
+        (None, None) => DecryptTarget::Folder(tgseal_core::files::parent_dir(input).to_path_buf()),
     };
     let (path, _) = tgseal_age::decrypt_age_file(input, &target, with, out.force, &job)?;
     if let Some(bar) = &bar {

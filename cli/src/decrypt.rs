@@ -113,13 +113,9 @@ pub(crate) fn decrypt_one(
         let target = match (&out.output, &out.output_dir) {
             (Some(path), _) => DecryptTarget::Path(path.clone()),
             (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-            (None, None) => DecryptTarget::Folder(
-                input
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."))
-                    .to_path_buf(),
-            ),
+            (None, None) => {
+                DecryptTarget::Folder(tgseal_core::files::parent_dir(input).to_path_buf())
+            }
         };
         decrypt_path(input, &target, out.force, keyring, options, control)?
     };

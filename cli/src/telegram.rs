@@ -247,10 +247,7 @@ pub fn encrypt_one(
 }
 
 fn parent_or_dot(path: &Path) -> PathBuf {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf()
+    tgseal_core::files::parent_dir(path).to_path_buf()
 }
 
 /// Several parts of one split file given together are decrypted once.

@@ -74,11 +74,7 @@ pub enum Destination {
 pub fn output_folder(input: &Path, output_dir: Option<&Path>) -> PathBuf {
     match output_dir {
         Some(dir) => dir.to_path_buf(),
-        None => input
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf(),
+        None => tgseal_core::files::parent_dir(input).to_path_buf(),
     }
 }
 

@@ -243,21 +243,11 @@ pub fn extract_sealed<R: Read + Send>(
     options: &DecryptOptions,
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
-    if !overwrite && target.symlink_metadata().is_ok() {
-        return Err(Error::OutputExists(target.to_path_buf()));
-    }
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let stem = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    crate::files::refuse_existing(target, overwrite)?;
     let temp = tempfile::Builder::new()
-        .prefix(&format!(".{stem}."))
+        .prefix(&crate::files::temp_prefix(target))
         .suffix(".tmp")
-        .tempdir_in(parent)?;
+        .tempdir_in(crate::files::parent_dir(target))?;
     let (writer, reader) = pipe();
     let (opened, extracted) = std::thread::scope(|scope| {
         let opener = scope.spawn(move || {

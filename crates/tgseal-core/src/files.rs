@@ -28,21 +28,11 @@ impl AtomicFile {
     /// Starts writing `target`. Fails early with [`Error::OutputExists`] if the
     /// target exists and `overwrite` is false.
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
-        if !overwrite && target.symlink_metadata().is_ok() {
-            return Err(Error::OutputExists(target.to_path_buf()));
-        }
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let stem = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        refuse_existing(target, overwrite)?;
         let temp = tempfile::Builder::new()
-            .prefix(&format!(".{stem}."))
+            .prefix(&temp_prefix(target))
             .suffix(".tmp")
-            .tempfile_in(dir)?;
+            .tempfile_in(parent_dir(target))?;
         Ok(AtomicFile {
             temp,
             target: target.to_path_buf(),
@@ -78,6 +68,32 @@ impl AtomicFile {
             Err(e) => Err(Error::Io(e.error)),
         }
     }
+}
+
+/// The folder `path` is in: its parent, or `.` for a bare name.
+pub fn parent_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Fails with [`Error::OutputExists`] when `target` exists (even as a dangling
+/// link) and overwriting was not allowed.
+pub(crate) fn refuse_existing(target: &Path, overwrite: bool) -> Result<()> {
+    if !overwrite && target.symlink_metadata().is_ok() {
+        return Err(Error::OutputExists(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The name prefix of a temporary sibling of `target` (`.report.pdf.`): hidden,
+/// and recognisable as belonging to it.
+pub(crate) fn temp_prefix(target: &Path) -> String {
+    let stem = target
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    format!(".{stem}.")
 }
 
 /// `report.pdf` → `report.pdf.tgseal`.
