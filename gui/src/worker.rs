@@ -285,6 +285,13 @@ fn run(
         } else {
             let _ = tx.send(Event::Started(job.index));
             ctx.request_repaint();
+            if matches!(job.kind, JobKind::Seal { .. }) && job.input.is_dir() {
+                // A folder's size is unknown until it is walked; walk it here,
+                // off the UI thread, so its progress bar has a total.
+                if let Some(size) = folder_size(&job.input) {
+                    progress.total.store(size, Ordering::Relaxed);
+                }
+            }
             let control = control_for(&progress, options.hold.clone());
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 run_job(&job, &mut keys, &options, &control)
@@ -302,6 +309,18 @@ fn run(
         let _ = tx.send(Event::Finished(job.index, outcome));
         ctx.request_repaint();
     }
+}
+
+/// The bytes of every file below `dir` (what its archive mostly consists of).
+fn folder_size(dir: &std::path::Path) -> Option<u64> {
+    let (files, _) = tgseal_core::batch::files_below(dir).ok()?;
+    Some(
+        files
+            .iter()
+            .filter_map(|f| std::fs::symlink_metadata(dir.join(f)).ok())
+            .map(|m| m.len())
+            .sum(),
+    )
 }
 
 fn control_for(progress: &Arc<JobProgress>, hold: Option<Arc<AtomicBool>>) -> Control {

@@ -241,13 +241,23 @@ fn a_dropped_folder_is_sealed_as_one_file_and_opens_whole() {
     write_file(&folder.join("photos/beach.jpg"), 300_000);
     std::fs::write(folder.join("plan.txt"), "day one: sea").unwrap();
 
-    let mut app = app(hooks(dir.path()));
+    let hold = hold();
+    let mut hooks = hooks(dir.path());
+    hooks.hold = Some(hold.clone());
+    let mut app = app(hooks);
     drop_files(&mut app, std::slice::from_ref(&folder));
     assert_eq!(app.state().queue()[0].action, Action::Seal);
     assert_eq!(app.state().queue()[0].kind.as_deref(), Some("folder"));
     type_into(&mut app, "Passphrase", PASSPHRASE);
     type_into(&mut app, "Confirm passphrase", PASSPHRASE);
     click(&mut app, "Seal 1 file");
+    step_until(&mut app, "the first progress report", |a| {
+        a.progress_of(0).is_some_and(|(done, _)| done > 0)
+    });
+    // The progress bar has a total: the size of the folder's files, walked
+    // by the worker before sealing.
+    assert_eq!(app.state().progress_of(0).unwrap().1, 300_012);
+    hold.store(false, Ordering::Relaxed);
     wait_until_idle(&mut app);
 
     let sealed = dir.path().join("holiday.tgseal");
@@ -268,7 +278,7 @@ fn a_dropped_folder_is_sealed_as_one_file_and_opens_whole() {
     let again = tempfile::tempdir().unwrap();
     let copy = again.path().join("holiday.tgseal");
     std::fs::copy(&sealed, &copy).unwrap();
-    let mut app = self::app(hooks(again.path()));
+    let mut app = self::app(common::hooks(again.path()));
     drop_files(&mut app, std::slice::from_ref(&copy));
     type_into(&mut app, "Passphrase", PASSPHRASE);
     click(&mut app, "Open 1 file");
