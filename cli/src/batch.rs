@@ -9,8 +9,17 @@ use anyhow::Result;
 use serde_json::json;
 use tgseal_core::Control;
 
+use crate::cli::BatchArgs;
 use crate::progress::BatchProgress;
 use crate::{UsageError, batch_exit_code, exit_code, message};
+
+impl BatchArgs {
+    /// The call's core budget: `-j N`, or every core (docs/BATCH.md).
+    pub fn cores(&self) -> usize {
+        self.jobs
+            .map_or_else(tgseal_core::batch::available_cores, |n| n as usize)
+    }
+}
 
 /// How a batch runs and reports.
 pub struct Settings {
@@ -180,9 +189,12 @@ fn record_err(operation: &str, input: &Path, err: &anyhow::Error) -> serde_json:
     })
 }
 
-/// The core's stable error identifier; "usage", "io" or "other" otherwise.
+/// The core's (or the age paths') stable error identifier; "usage", "io" or
+/// "other" otherwise.
 fn error_kind(err: &anyhow::Error) -> &'static str {
-    if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
+    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
+        e.kind()
+    } else if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
         e.kind()
     } else if err.downcast_ref::<UsageError>().is_some() {
         "usage"
