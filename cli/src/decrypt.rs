@@ -1,12 +1,15 @@
 //! `tgseal decrypt`.
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use tgseal_core::batch::{decrypt_opened, decrypt_path};
+use anyhow::{Context, Result, bail};
+use tgseal_core::armor::ArmorReader;
+use tgseal_core::batch::decrypt_opened;
 use tgseal_core::files::DecryptTarget;
-use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring};
+use tgseal_core::open::{SealedInput, dedupe_parts};
+use tgseal_core::split::{self, lift};
+use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC, Summary};
 
 use crate::batch::{self, Done, Job, Settings};
 use crate::cli::DecryptArgs;
@@ -45,7 +48,7 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     // Several parts of one split file given together are decrypted once.
-    let jobs: Vec<DecryptJob> = crate::telegram::dedupe_parts(&args.inputs)
+    let jobs: Vec<DecryptJob> = dedupe_parts(&args.inputs)
         .into_iter()
         .map(DecryptJob)
         .collect();
@@ -80,49 +83,91 @@ pub(crate) fn decrypt_one(
     control: &Control,
 ) -> Result<Done> {
     let out = &args.output;
-    // Armored text and split parts have their own readers.
-    if let Some(done) = crate::telegram::decrypt_special(input, args, keyring, options, control)? {
-        return Ok(done);
+    if input.as_os_str() == "-" {
+        return decrypt_stdin(args, keyring, options, control);
     }
+    // Binary, armored or split: the core recognises the shape by its bytes.
+    let sealed = SealedInput::find(input)?;
     if out.output.as_deref() == Some(Path::new("-")) {
-        // Standard output cannot be atomic: each chunk is written only after it
-        // verified, and a failure still ends with an error and exit code 3.
-        // A sealed folder comes out as its tar stream.
-        let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
-            Box::new(std::io::stdin().lock())
-        } else {
-            Box::new(std::fs::File::open(input)?)
-        };
-        let decryptor = Decryptor::new(reader, keyring)?;
-        let mut stdout = std::io::stdout().lock();
-        let summary = decryptor.decrypt_to_with(&mut stdout, options, control)?;
-        stdout.flush()?;
-        return Ok(Done {
-            output: None,
-            bytes_in: summary.bytes_in,
-            bytes_out: summary.bytes_out,
-            notes: Vec::new(),
-        });
+        let decryptor = Decryptor::new(sealed.reader()?, keyring).map_err(lift)?;
+        return to_stdout(decryptor, options, control);
     }
-    let outcome = if input.as_os_str() == "-" {
-        let target = out.output.clone().unwrap_or_default();
-        let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
-        let decryptor = Decryptor::new(reader, keyring)?;
-        decrypt_opened(decryptor, &target, out.force, options, control)?
-    } else {
-        let target = match (&out.output, &out.output_dir) {
-            (Some(path), _) => DecryptTarget::Path(path.clone()),
-            (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-            (None, None) => {
-                DecryptTarget::Folder(tgseal_core::files::parent_dir(input).to_path_buf())
-            }
-        };
-        decrypt_path(input, &target, out.force, keyring, options, control)?
+    let target = match (&out.output, &out.output_dir) {
+        (Some(path), _) => DecryptTarget::Path(path.clone()),
+        (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
+        (None, None) => DecryptTarget::Folder(
+            tgseal_core::files::parent_dir(&sealed.name_source()).to_path_buf(),
+        ),
     };
-    Ok(Done {
-        output: Some(outcome.output),
-        bytes_in: outcome.summary.bytes_in,
-        bytes_out: outcome.summary.bytes_out,
-        notes: outcome.notes,
-    })
+    let outcome = sealed.decrypt(&target, out.force, keyring, options, control)?;
+    Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
+}
+
+/// Decrypts standard input: a binary sealed file or one armored block (a
+/// part or one piece of a text message cannot find its siblings from here).
+fn decrypt_stdin(
+    args: &DecryptArgs,
+    keyring: &Keyring,
+    options: &DecryptOptions,
+    control: &Control,
+) -> Result<Done> {
+    // Peek through the lock; the bytes stay in stdin's shared buffer, so the
+    // unlocked (and Send) handle below still reads them.
+    let mut lock = std::io::stdin().lock();
+    let head = lock.fill_buf()?.to_vec();
+    drop(lock);
+    if head.starts_with(split::PART_MAGIC) {
+        bail!(
+            "standard input holds one part of a split sealed file; give the part's path so its siblings can be found"
+        );
+    }
+    let stdin = BufReader::with_capacity(1 << 20, std::io::stdin());
+    let reader: Box<dyn Read + Send> = if head.is_empty() || head.starts_with(MAGIC) {
+        Box::new(stdin)
+    } else {
+        let reader = ArmorReader::new(stdin)?;
+        if reader.piece().is_some() {
+            bail!(
+                "this is one piece of a text message in several pieces; open it with 'tgseal open-text' and all its pieces"
+            );
+        }
+        Box::new(reader)
+    };
+    let decryptor = Decryptor::new(reader, keyring).map_err(lift)?;
+    let out = &args.output;
+    match out.output.as_deref() {
+        Some(path) if path == Path::new("-") => to_stdout(decryptor, options, control),
+        path => {
+            // check_targets made sure a file name was given with -o.
+            let target = path.map(Path::to_path_buf).unwrap_or_default();
+            let outcome =
+                decrypt_opened(decryptor, &target, out.force, options, control).map_err(lift)?;
+            Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
+        }
+    }
+}
+
+/// Standard output cannot be atomic: each chunk is written only after it
+/// verified, and a failure still ends with an error and exit code 3. A
+/// sealed folder comes out as its tar stream.
+fn to_stdout(
+    decryptor: Decryptor<impl Read + Send>,
+    options: &DecryptOptions,
+    control: &Control,
+) -> Result<Done> {
+    let mut stdout = std::io::stdout().lock();
+    let summary = decryptor
+        .decrypt_to_with(&mut stdout, options, control)
+        .map_err(lift)?;
+    stdout.flush()?;
+    Ok(done(None, summary, Vec::new()))
+}
+
+fn done(output: Option<PathBuf>, summary: Summary, notes: Vec<String>) -> Done {
+    Done {
+        output,
+        bytes_in: summary.bytes_in,
+        bytes_out: summary.bytes_out,
+        notes,
+    }
 }

@@ -7,21 +7,16 @@ use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use tgseal_core::armor::{self, ArmorReader};
-use tgseal_core::files::{DecryptTarget, restored_name};
+use tgseal_core::armor;
 use tgseal_core::shape::{self, ShapeOptions};
-use tgseal_core::split::{self, PartSet, lift};
 use tgseal_core::{
-    Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, Keyring, MAGIC, MasterKey,
-    Metadata, Passphrase, generate, strength,
+    Control, EncryptOptions, KdfCap, Keyring, MasterKey, Metadata, Passphrase, generate, strength,
 };
 use zeroize::Zeroizing;
 
 use crate::UsageError;
 use crate::batch::Done;
-use crate::cli::{
-    DecryptArgs, EncryptArgs, OpenTextArgs, PassphraseArgs, SealTextArgs, TelegramArgs,
-};
+use crate::cli::{EncryptArgs, OpenTextArgs, PassphraseArgs, SealTextArgs, TelegramArgs};
 use crate::passphrase::{self, Purpose};
 
 /// Armored input larger than this is not read whole into memory (pieces of a
@@ -248,164 +243,6 @@ pub fn encrypt_one(
 
 fn parent_or_dot(path: &Path) -> PathBuf {
     tgseal_core::files::parent_dir(path).to_path_buf()
-}
-
-/// Several parts of one split file given together are decrypted once.
-pub fn dedupe_parts(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut seen = std::collections::HashSet::new();
-    inputs
-        .iter()
-        .filter(|input| {
-            let name = input.file_name().map(|n| n.to_string_lossy().into_owned());
-            match name.as_deref().and_then(split::parse_part_name) {
-                Some((base, _)) if split::is_part_file(input) => {
-                    seen.insert(parent_or_dot(input).join(base))
-                }
-                _ => true,
-            }
-        })
-        .cloned()
-        .collect()
-}
-
-/// Decrypts split parts and armored input. Returns false when `input` is an
-/// ordinary sealed file, left to the plain path.
-pub fn decrypt_special(
-    input: &Path,
-    args: &DecryptArgs,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<Option<Done>> {
-    if input.as_os_str() == "-" {
-        // Peek through the lock; the bytes stay in stdin's shared buffer, so the
-        // unlocked (and Send) handle below still reads them.
-        let mut lock = std::io::stdin().lock();
-        let head = lock.fill_buf()?.to_vec();
-        drop(lock);
-        if head.starts_with(split::PART_MAGIC) {
-            bail!(
-                "standard input holds one part of a split sealed file; give the part's path so its siblings can be found"
-            );
-        }
-        if head.is_empty() || head.starts_with(MAGIC) {
-            return Ok(None);
-        }
-        let reader = ArmorReader::new(BufReader::new(std::io::stdin()))?;
-        if reader.piece().is_some() {
-            bail!(
-                "this is one piece of a text message in several pieces; open it with 'tgseal open-text' and all its pieces"
-            );
-        }
-        let fallback = args.output.output.clone().unwrap_or_default();
-        return decrypt_from(reader, &fallback, args, keyring, options, control).map(Some);
-    }
-    if input.is_dir() {
-        let Ok(set) = PartSet::find(input) else {
-            return Ok(None);
-        };
-        return decrypt_set(&set, args, keyring, options, control).map(Some);
-    }
-    let mut start = Vec::with_capacity(7);
-    File::open(input)
-        .and_then(|f| f.take(7).read_to_end(&mut start))
-        .with_context(|| format!("cannot open {}", input.display()))?;
-    let start = start.as_slice();
-    let named_as_part = input
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(split::parse_part_name)
-        .is_some();
-    if start == split::PART_MAGIC || (named_as_part && !start.starts_with(MAGIC)) {
-        let set = PartSet::find(input)?;
-        return decrypt_set(&set, args, keyring, options, control).map(Some);
-    }
-    if start.starts_with(MAGIC) {
-        return Ok(None);
-    }
-    // Not binary: armored text (or not a sealed file at all).
-    let fallback = input
-        .with_extension("")
-        .with_extension(tgseal_core::files::SEALED_EXTENSION);
-    let reader = ArmorReader::new(BufReader::with_capacity(1 << 20, File::open(input)?))?;
-    if reader.piece().is_some() {
-        let mut text = Vec::new();
-        File::open(input)?
-            .take(MAX_PASTED_TEXT)
-            .read_to_end(&mut text)?;
-        let sealed = armor::dearmor(&text)?;
-        decrypt_from(&sealed[..], &fallback, args, keyring, options, control).map(Some)
-    } else {
-        decrypt_from(reader, &fallback, args, keyring, options, control).map(Some)
-    }
-}
-
-fn decrypt_set(
-    set: &PartSet,
-    args: &DecryptArgs,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<Done> {
-    let out = &args.output;
-    if out.output.as_deref() == Some(Path::new("-")) {
-        return decrypt_from(set.reader(), set.base(), args, keyring, options, control);
-    }
-    let target = match (&out.output, &out.output_dir) {
-        (Some(path), _) => DecryptTarget::Path(path.clone()),
-        (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-        (None, None) => DecryptTarget::Folder(parent_or_dot(set.base())),
-    };
-    let (path, summary) = split::decrypt_parts(set, &target, out.force, keyring, options, control)?;
-    Ok(Done {
-        output: Some(path),
-        bytes_in: summary.bytes_in,
-        bytes_out: summary.bytes_out,
-        notes: vec![format!("read from {} parts", set.paths().count())],
-    })
-}
-
-/// Decrypts a sealed stream read from `reader` to the output the arguments
-/// ask for; `fallback` names the output when the stored name is empty.
-fn decrypt_from(
-    reader: impl Read + Send,
-    fallback: &Path,
-    args: &DecryptArgs,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<Done> {
-    let out = &args.output;
-    let decryptor = Decryptor::new(reader, keyring).map_err(lift)?;
-    if out.output.as_deref() == Some(Path::new("-")) {
-        let mut stdout = std::io::stdout().lock();
-        let summary = decryptor
-            .decrypt_to_with(&mut stdout, options, control)
-            .map_err(lift)?;
-        stdout.flush()?;
-        return Ok(Done {
-            output: None,
-            bytes_in: summary.bytes_in,
-            bytes_out: summary.bytes_out,
-            notes: Vec::new(),
-        });
-    }
-    let target = match (&out.output, &out.output_dir) {
-        (Some(path), _) => path.clone(),
-        (None, dir) => {
-            let dir = dir.clone().unwrap_or_else(|| parent_or_dot(fallback));
-            dir.join(restored_name(&decryptor.metadata().name, fallback))
-        }
-    };
-    let outcome =
-        tgseal_core::batch::decrypt_opened(decryptor, &target, out.force, options, control)
-            .map_err(lift)?;
-    Ok(Done {
-        output: Some(outcome.output),
-        bytes_in: outcome.summary.bytes_in,
-        bytes_out: outcome.summary.bytes_out,
-        notes: outcome.notes,
-    })
 }
 
 /// `tgseal seal-text`.

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::archive::{encrypt_folder, extract_sealed};
 use crate::control::Control;
-use crate::files::{AtomicFile, DecryptTarget, encrypt_file, restored_name};
+use crate::files::{AtomicFile, DecryptTarget, encrypt_file};
 use crate::format::ContentKind;
 use crate::kdf::KdfParams;
 use crate::keys::{Keyring, MasterKey};
@@ -152,10 +152,7 @@ pub fn decrypt_path(
     }
     // Unbuffered: the payload is read in whole chunks.
     let decryptor = Decryptor::new(file, keyring)?;
-    let output = match target {
-        DecryptTarget::Path(path) => path.clone(),
-        DecryptTarget::Folder(dir) => dir.join(restored_name(&decryptor.metadata().name, input)),
-    };
+    let output = target.output_for(&decryptor.metadata().name, input);
     decrypt_opened(decryptor, &output, overwrite, options, control)
 }
 

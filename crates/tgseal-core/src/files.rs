@@ -178,6 +178,17 @@ pub enum DecryptTarget {
     Path(PathBuf),
 }
 
+impl DecryptTarget {
+    /// The output path for a sealed file that stores `stored_name` (empty:
+    /// none), read from `sealed_path` (which names the output instead).
+    pub fn output_for(&self, stored_name: &str, sealed_path: &Path) -> PathBuf {
+        match self {
+            DecryptTarget::Path(path) => path.clone(),
+            DecryptTarget::Folder(dir) => dir.join(restored_name(stored_name, sealed_path)),
+        }
+    }
+}
+
 /// Decrypts the sealed file at `input` atomically. Returns the output path.
 /// The plaintext exists only in a temporary file until every chunk verified.
 /// A sealed folder is extracted to the output path the same way (a temporary

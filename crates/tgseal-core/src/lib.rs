@@ -48,6 +48,7 @@ pub mod generate;
 mod kdf;
 mod keys;
 pub mod names;
+pub mod open;
 pub mod padding;
 mod passphrase;
 mod pipe;

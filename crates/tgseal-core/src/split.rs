@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 use crate::control::Control;
 use crate::error::PartProblem;
-use crate::files::{DecryptTarget, SEALED_EXTENSION, restored_name};
+use crate::files::SEALED_EXTENSION;
 use crate::format::{Metadata, read_up_to};
-use crate::keys::{Keyring, MasterKey, fill_random};
-use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary, encrypt};
+use crate::keys::{MasterKey, fill_random};
+use crate::seal::{EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
 
 /// §10: the first seven bytes of every part.
@@ -617,33 +617,6 @@ pub fn lift(err: Error) -> Error {
         },
         other => other,
     }
-}
-
-/// Decrypts a split sealed file atomically: like
-/// [`crate::files::decrypt_file`], with the sealed stream read from the parts.
-pub fn decrypt_parts(
-    set: &PartSet,
-    target: &DecryptTarget,
-    overwrite: bool,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<(PathBuf, Summary)> {
-    let run = || -> Result<(PathBuf, Summary)> {
-        let decryptor = Decryptor::new(set.reader(), keyring)?;
-        let output = match target {
-            DecryptTarget::Path(path) => path.clone(),
-            DecryptTarget::Folder(dir) => {
-                dir.join(restored_name(&decryptor.metadata().name, set.base()))
-            }
-        };
-        // The same writer as a single sealed file: files atomically, folders
-        // extracted into a temporary folder first.
-        let outcome =
-            crate::batch::decrypt_opened(decryptor, &output, overwrite, options, control)?;
-        Ok((outcome.output, outcome.summary))
-    };
-    run().map_err(lift)
 }
 
 /// The base name for the parts of `sealed_name` (`x.tgseal` stays `x.tgseal`).

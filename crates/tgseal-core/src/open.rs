@@ -1,0 +1,407 @@
+//! Decrypting a sealed file in whichever shape a chat delivered it
+//! (docs/TELEGRAM.md): one binary file, armored text (one block, or the
+//! pieces of a text message saved into one file), or split parts (any one
+//! part, or the folder that holds them). The CLI and the desktop app both
+//! decrypt files on disk through here.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::armor::{self, ArmorReader};
+use crate::batch::{Outcome, decrypt_opened, decrypt_path};
+use crate::files::{DecryptTarget, SEALED_EXTENSION};
+use crate::format::MAGIC;
+use crate::keys::Keyring;
+use crate::seal::{DecryptOptions, Decryptor};
+use crate::split::{self, PART_MAGIC, PartSet, lift};
+use crate::{Control, Result};
+
+/// How much of a file is read to recognise it: the armor BEGIN line may
+/// follow a few words of a saved chat message.
+const SNIFF_LEN: u64 = 1024;
+
+/// Armored input larger than this is not read whole into memory: the pieces
+/// of a text message are far smaller, and a whole armored file is streamed.
+const MAX_PIECED_TEXT: u64 = 16 << 20;
+
+/// A sealed file on disk, in one of the shapes it can arrive in.
+#[derive(Clone, Debug)]
+pub enum SealedInput {
+    /// A binary sealed file (FORMAT.md §1–7).
+    Binary(PathBuf),
+    /// Armored text (§11): one block, or every piece of a text message.
+    Armored(PathBuf),
+    /// A complete, consistent set of split parts (§10).
+    Parts(PartSet),
+}
+
+impl SealedInput {
+    /// Recognises a sealed input by its bytes, not its name, so renamed
+    /// downloads still open: `Ok(None)` for anything that is not sealed (a
+    /// plain file or folder, to be encrypted). A part whose siblings are
+    /// missing or inconsistent is an error naming the part concerned.
+    pub fn recognise(path: &Path) -> Result<Option<SealedInput>> {
+        if std::fs::metadata(path)?.is_dir() {
+            // Only a folder of nothing but parts is taken for a split file, so
+            // a project folder that happens to hold a split file is encrypted.
+            let (parts, others) = count_entries(path)?;
+            if parts == 0 || others > 0 {
+                return Ok(None);
+            }
+            return PartSet::find(path).map(|set| Some(SealedInput::Parts(set)));
+        }
+        let mut start = Vec::with_capacity(SNIFF_LEN as usize);
+        File::open(path)?.take(SNIFF_LEN).read_to_end(&mut start)?;
+        // The part magic `tgsealp` begins with the sealed-file magic `tgseal`:
+        // test it first. A file named like a sealed part is taken for one, so
+        // a damaged part gets a part error rather than "not a sealed file".
+        if start.starts_with(PART_MAGIC)
+            || (named_as_sealed_part(path) && !start.starts_with(MAGIC))
+        {
+            return PartSet::find(path).map(|set| Some(SealedInput::Parts(set)));
+        }
+        if start.starts_with(MAGIC) {
+            return Ok(Some(SealedInput::Binary(path.to_path_buf())));
+        }
+        if armor::looks_armored(&start) {
+            return Ok(Some(SealedInput::Armored(path.to_path_buf())));
+        }
+        Ok(None)
+    }
+
+    /// What `tgseal decrypt PATH` opens: a recognised sealed input; else, for
+    /// a folder, the folder itself (which fails with a clear "this is a
+    /// folder" error) and for a file, armored text whose BEGIN line may come
+    /// later than [`SealedInput::recognise`] looks (a file that is not sealed
+    /// at all fails with [`Error::NotSealed`]).
+    pub fn find(path: &Path) -> Result<SealedInput> {
+        if std::fs::metadata(path)?.is_dir() {
+            if count_entries(path)?.0 == 0 {
+                return Ok(SealedInput::Binary(path.to_path_buf()));
+            }
+            return PartSet::find(path).map(SealedInput::Parts);
+        }
+        Ok(Self::recognise(path)?.unwrap_or_else(|| SealedInput::Armored(path.to_path_buf())))
+    }
+
+    /// The path the output is named after when the sealed file stores no
+    /// name: the file itself, or the plain sealed name behind armor or parts
+    /// (`x.tgseal.txt` and `x.tgseal.001` both stand for `x.tgseal`).
+    pub fn name_source(&self) -> PathBuf {
+        match self {
+            SealedInput::Binary(path) => path.clone(),
+            SealedInput::Armored(path) => path.with_extension("").with_extension(SEALED_EXTENSION),
+            SealedInput::Parts(set) => set.base().to_path_buf(),
+        }
+    }
+
+    /// How many files the sealed bytes are read from.
+    pub fn file_count(&self) -> usize {
+        match self {
+            SealedInput::Parts(set) => set.paths().count(),
+            _ => 1,
+        }
+    }
+
+    /// The sealed bytes, whatever the shape. Errors from armor or parts come
+    /// out of the reader wrapped in I/O errors; [`lift`] unwraps them.
+    pub fn reader(&self) -> Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            // Unbuffered: the payload is read in whole chunks.
+            SealedInput::Binary(path) => Box::new(File::open(path)?),
+            SealedInput::Armored(path) => {
+                let reader =
+                    ArmorReader::new(BufReader::with_capacity(1 << 20, File::open(path)?))?;
+                if reader.piece().is_some() {
+                    // Pieces may be in any order: gather them, then join by number.
+                    let mut text = Vec::new();
+                    File::open(path)?
+                        .take(MAX_PIECED_TEXT)
+                        .read_to_end(&mut text)?;
+                    Box::new(std::io::Cursor::new(armor::dearmor(&text)?))
+                } else {
+                    Box::new(reader)
+                }
+            }
+            SealedInput::Parts(set) => Box::new(set.reader()),
+        })
+    }
+
+    /// Decrypts into `target` atomically, like [`decrypt_path`] for a binary
+    /// sealed file: a file appears only after its final chunk verified, a
+    /// folder is extracted into a temporary folder renamed into place.
+    pub fn decrypt(
+        &self,
+        target: &DecryptTarget,
+        overwrite: bool,
+        keyring: &Keyring,
+        options: &DecryptOptions,
+        control: &Control,
+    ) -> Result<Outcome> {
+        if let SealedInput::Binary(path) = self {
+            return decrypt_path(path, target, overwrite, keyring, options, control);
+        }
+        let run = || -> Result<Outcome> {
+            let decryptor = Decryptor::new(self.reader()?, keyring)?;
+            let output = target.output_for(&decryptor.metadata().name, &self.name_source());
+            let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
+            if let SealedInput::Parts(set) = self {
+                outcome
+                    .notes
+                    .push(format!("read from {} parts", set.paths().count()));
+            }
+            Ok(outcome)
+        };
+        run().map_err(lift)
+    }
+}
+
+/// Whether `path` is named like a part of a sealed file (`x.tgseal.001`).
+fn named_as_sealed_part(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(split::parse_part_name)
+        .is_some_and(|(base, _)| base.ends_with(&format!(".{SEALED_EXTENSION}")))
+}
+
+/// How many part files, and how many other entries, a folder holds (hidden
+/// files aside: file managers leave `.DS_Store` and the like).
+fn count_entries(dir: &Path) -> Result<(usize, usize)> {
+    let (mut parts, mut others) = (0, 0);
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_file() && split::is_part_file(&entry.path()) {
+            parts += 1;
+        } else {
+            others += 1;
+        }
+    }
+    Ok((parts, others))
+}
+
+/// The inputs with every split file once: of several parts of one split
+/// file given together (`x.tgseal.001 x.tgseal.002`), only the first stays,
+/// since any one part opens the whole set.
+pub fn dedupe_parts(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    inputs
+        .iter()
+        .filter(|input| {
+            let name = input.file_name().map(|n| n.to_string_lossy().into_owned());
+            match name.as_deref().and_then(split::parse_part_name) {
+                Some((base, _)) if split::is_part_file(input) => {
+                    seen.insert(crate::files::parent_dir(input).join(base))
+                }
+                _ => true,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+/// Recognises `path` and decrypts it into `target` (see [`SealedInput::find`]
+/// and [`SealedInput::decrypt`]).
+pub fn decrypt_any(
+    path: &Path,
+    target: &DecryptTarget,
+    overwrite: bool,
+    keyring: &Keyring,
+    options: &DecryptOptions,
+    control: &Control,
+) -> Result<Outcome> {
+    SealedInput::find(path)?.decrypt(target, overwrite, keyring, options, control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shape::{ShapeOptions, seal_path};
+    use crate::{EncryptOptions, Error, KdfCap, KdfParams, MasterKey, Passphrase};
+
+    const PASS: &str = "correct horse battery staple";
+    const TINY: KdfParams = KdfParams {
+        memory_kib: 64,
+        passes: 1,
+        lanes: 1,
+    };
+
+    fn seal(input: &Path, dir: &Path, shape: ShapeOptions) -> Vec<PathBuf> {
+        let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY).unwrap();
+        let name = shape.output_name("data.bin.tgseal").unwrap();
+        seal_path(
+            input,
+            dir,
+            &name,
+            false,
+            &master,
+            &shape,
+            &EncryptOptions::default(),
+            &Control::new(),
+        )
+        .unwrap()
+        .outputs
+    }
+
+    fn keyring(pass: &str) -> Keyring {
+        Keyring::new(Passphrase::new(pass).unwrap(), KdfCap::DEFAULT)
+    }
+
+    fn open_into(path: &Path, dir: &Path, pass: &str) -> Result<Outcome> {
+        decrypt_any(
+            path,
+            &DecryptTarget::Folder(dir.to_path_buf()),
+            false,
+            &keyring(pass),
+            &DecryptOptions::default(),
+            &Control::new(),
+        )
+    }
+
+    fn plain_file(dir: &Path, len: usize) -> (PathBuf, Vec<u8>) {
+        let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+        let path = dir.join("data.bin");
+        std::fs::write(&path, &data).unwrap();
+        (path, data)
+    }
+
+    #[test]
+    fn every_shape_is_recognised_and_opens() {
+        let shapes = [
+            ShapeOptions::default(),
+            ShapeOptions {
+                armor: true,
+                ..ShapeOptions::default()
+            },
+            ShapeOptions {
+                split: Some(40_000),
+                ..ShapeOptions::default()
+            },
+            ShapeOptions {
+                hide_name: true,
+                pad: true,
+                ..ShapeOptions::default()
+            },
+        ];
+        for shape in shapes {
+            let src = tempfile::tempdir().unwrap();
+            let (input, data) = plain_file(src.path(), 100_000);
+            let sealed_dir = tempfile::tempdir().unwrap();
+            let outputs = seal(&input, sealed_dir.path(), shape);
+            for output in &outputs {
+                let found = SealedInput::recognise(output).unwrap();
+                assert!(
+                    found.is_some(),
+                    "{shape:?}: {} not recognised",
+                    output.display()
+                );
+            }
+            // Any part, or the first output, opens the whole file.
+            let out = tempfile::tempdir().unwrap();
+            let outcome = open_into(outputs.last().unwrap(), out.path(), PASS).unwrap();
+            assert_eq!(outcome.output, out.path().join("data.bin"), "{shape:?}");
+            assert_eq!(std::fs::read(&outcome.output).unwrap(), data, "{shape:?}");
+            assert_eq!(
+                outcome.notes.iter().any(|n| n.contains("parts")),
+                outputs.len() > 1
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_of_parts_opens_and_a_plain_folder_is_not_sealed() {
+        let src = tempfile::tempdir().unwrap();
+        let (input, data) = plain_file(src.path(), 50_000);
+        let parts = tempfile::tempdir().unwrap();
+        let split = ShapeOptions {
+            split: Some(20_000),
+            ..ShapeOptions::default()
+        };
+        assert_eq!(seal(&input, parts.path(), split).len(), 3);
+        assert!(matches!(
+            SealedInput::recognise(parts.path()).unwrap(),
+            Some(SealedInput::Parts(_))
+        ));
+        let out = tempfile::tempdir().unwrap();
+        let outcome = open_into(parts.path(), out.path(), PASS).unwrap();
+        assert_eq!(std::fs::read(outcome.output).unwrap(), data);
+
+        assert!(SealedInput::recognise(src.path()).unwrap().is_none());
+        assert!(open_into(src.path(), out.path(), PASS).is_err());
+    }
+
+    #[test]
+    fn plain_files_are_not_sealed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (input, _) = plain_file(dir.path(), 5000);
+        assert!(SealedInput::recognise(&input).unwrap().is_none());
+        let empty = dir.path().join("empty");
+        std::fs::write(&empty, b"").unwrap();
+        assert!(SealedInput::recognise(&empty).unwrap().is_none());
+        let out = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            open_into(&input, out.path(), PASS),
+            Err(Error::NotSealed)
+        ));
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_missing_part_is_named_and_nothing_is_written() {
+        let src = tempfile::tempdir().unwrap();
+        let (input, _) = plain_file(src.path(), 50_000);
+        let parts = tempfile::tempdir().unwrap();
+        let split = ShapeOptions {
+            split: Some(20_000),
+            ..ShapeOptions::default()
+        };
+        let outputs = seal(&input, parts.path(), split);
+        std::fs::remove_file(&outputs[1]).unwrap();
+        let err = SealedInput::recognise(&outputs[0]).unwrap_err();
+        assert!(err.to_string().contains(".002"), "{err}");
+        let out = tempfile::tempdir().unwrap();
+        assert!(open_into(&outputs[0], out.path(), PASS).is_err());
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn wrong_passphrase_and_tampering_keep_their_errors_through_every_shape() {
+        let src = tempfile::tempdir().unwrap();
+        let (input, _) = plain_file(src.path(), 30_000);
+        for shape in [
+            ShapeOptions {
+                armor: true,
+                ..ShapeOptions::default()
+            },
+            ShapeOptions {
+                split: Some(10_000),
+                ..ShapeOptions::default()
+            },
+        ] {
+            let sealed = tempfile::tempdir().unwrap();
+            let outputs = seal(&input, sealed.path(), shape);
+            let out = tempfile::tempdir().unwrap();
+            assert!(matches!(
+                open_into(&outputs[0], out.path(), "wrong passphrase here"),
+                Err(Error::WrongPassphrase)
+            ));
+            // Flip a byte well inside the payload of the last output.
+            let last = outputs.last().unwrap();
+            let mut bytes = std::fs::read(last).unwrap();
+            let at = bytes.len() / 2;
+            bytes[at] = if shape.armor {
+                // Stay within the armor alphabet so the text still decodes.
+                if bytes[at] == b'A' { b'B' } else { b'A' }
+            } else {
+                bytes[at] ^ 1
+            };
+            std::fs::write(last, bytes).unwrap();
+            let err = open_into(&outputs[0], out.path(), PASS).unwrap_err();
+            assert!(err.is_authentication_failure(), "{shape:?}: {err}");
+            assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+        }
+    }
+}
