@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tgseal_age::{AgeParts, Armor, DecryptWith, EncryptTo, Identities};
 use tgseal_core::files::{AtomicFile, DecryptTarget, parent_dir};
-use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring, Passphrase, Summary};
+use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring, Passphrase};
 
 use crate::batch::{self, Done, Job, Settings};
 use crate::cli::{DecryptArgs, EncryptArgs, KeygenArgs};
@@ -79,14 +79,7 @@ pub fn encrypt(args: EncryptArgs, control: &Control) -> Result<u8> {
             eprintln!("tgseal: {note}");
         }
     }
-    let settings = Settings {
-        operation: "encrypt",
-        verb: "encrypted",
-        jobs: args.batch.cores(),
-        fail_fast: args.batch.fail_fast,
-        json: args.batch.json,
-        quiet: out.quiet,
-    };
+    let settings = Settings::of_call("encrypt", "encrypted", &args.batch, out.quiet);
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
         encrypt_one(job, &args, &to, armor, ctl)
     }))
@@ -163,7 +156,7 @@ fn encrypt_one(
         let mut stdout = std::io::stdout().lock();
         let summary = tgseal_age::encrypt(&mut input, &mut stdout, to, armor, control, len)?;
         stdout.flush()?;
-        return Ok(done(None, summary, Vec::new()));
+        return Ok(Done::new(None, summary, Vec::new()));
     };
     // Empty for a bare name, so that outputs are named as the inputs were.
     let dir = target.parent().unwrap_or(Path::new(""));
@@ -188,21 +181,12 @@ fn encrypt_one(
         } else {
             Vec::new()
         };
-        return Ok(done(parts.into_iter().next(), summary, notes));
+        return Ok(Done::new(parts.into_iter().next(), summary, notes));
     }
     let target = dir.join(name);
     let summary =
         tgseal_age::encrypt_to_file(&mut input, len, &target, out.force, to, armor, control)?;
-    Ok(done(Some(target), summary, Vec::new()))
-}
-
-fn done(output: Option<PathBuf>, summary: Summary, notes: Vec<String>) -> Done {
-    Done {
-        output,
-        bytes_in: summary.bytes_in,
-        bytes_out: summary.bytes_out,
-        notes,
-    }
+    Ok(Done::new(Some(target), summary, Vec::new()))
 }
 
 // ----- decrypt ---------------------------------------------------------------
@@ -265,7 +249,7 @@ impl Job for DecryptJob {
 /// decrypted once, for sealed parts and age parts alike.
 fn plan_decrypt(args: &DecryptArgs, identities: &Identities) -> Vec<DecryptJob> {
     let mut sets = std::collections::HashSet::new();
-    crate::telegram::dedupe_parts(&args.inputs)
+    tgseal_core::open::dedupe_parts(&args.inputs)
         .into_iter()
         .filter_map(|input| {
             let source = source_of(&input, args, !identities.is_empty());
@@ -344,14 +328,7 @@ pub fn decrypt(args: DecryptArgs, control: &Control) -> Result<u8> {
             tgseal_age::DEFAULT_MAX_WORK_FACTOR
         },
     };
-    let settings = Settings {
-        operation: "decrypt",
-        verb: "opened",
-        jobs: cores,
-        fail_fast: args.batch.fail_fast,
-        json: args.batch.json,
-        quiet: out.quiet,
-    };
+    let settings = Settings::of_call("decrypt", "opened", &args.batch, out.quiet);
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
         if job.source != Source::Sealed {
             return decrypt_one(job, &args, &keys, ctl);
@@ -463,7 +440,7 @@ fn decrypt_one(
                     }
                 })?;
             stdout.flush()?;
-            return Ok(done(None, summary, notes));
+            return Ok(Done::new(None, summary, notes));
         }
         (target, AgeInput::Stdin) => {
             let target = target.clone().unwrap_or_default();
@@ -478,7 +455,7 @@ fn decrypt_one(
             tgseal_age::decrypt_age_parts(parts, &target, with, out.force, control)?
         }
     };
-    Ok(done(Some(path), summary, notes))
+    Ok(Done::new(Some(path), summary, notes))
 }
 
 /// -o PATH, -O DIR, or the folder of the input.

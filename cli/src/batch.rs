@@ -33,6 +33,25 @@ pub struct Settings {
     pub quiet: bool,
 }
 
+impl Settings {
+    /// The settings of a call with these batch options (`-j`, `--fail-fast`, `--json`).
+    pub fn of_call(
+        operation: &'static str,
+        verb: &'static str,
+        batch: &BatchArgs,
+        quiet: bool,
+    ) -> Self {
+        Settings {
+            operation,
+            verb,
+            jobs: batch.cores(),
+            fail_fast: batch.fail_fast,
+            json: batch.json,
+            quiet,
+        }
+    }
+}
+
 /// What one successful input produced.
 pub struct Done {
     /// The path written; `None` for standard output.
@@ -41,6 +60,19 @@ pub struct Done {
     pub bytes_out: u64,
     /// Things worth saying that were not errors (skipped entries).
     pub notes: Vec<String>,
+}
+
+impl Done {
+    /// What an input produced: the path written (`None` for standard output),
+    /// the bytes moved, and notes.
+    pub fn new(output: Option<PathBuf>, summary: tgseal_core::Summary, notes: Vec<String>) -> Self {
+        Done {
+            output,
+            bytes_in: summary.bytes_in,
+            bytes_out: summary.bytes_out,
+            notes,
+        }
+    }
 }
 
 /// One input of a batch: what to show, and the data the worker needs.

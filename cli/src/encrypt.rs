@@ -65,14 +65,7 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
         options = options.with_chunk_size(chunk_size);
     }
-    let settings = Settings {
-        operation: "encrypt",
-        verb: "sealed",
-        jobs: job_count,
-        fail_fast: args.batch.fail_fast,
-        json: args.batch.json,
-        quiet: out.quiet,
-    };
+    let settings = Settings::of_call("encrypt", "sealed", &args.batch, out.quiet);
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
         encrypt_one(job, &args, &keys, &options, ctl)
     }))
