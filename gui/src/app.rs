@@ -8,11 +8,12 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
+use tgseal_core::shape::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::queue::{Action, Destination, Item, Status};
-use crate::settings::{STORAGE_KEY, Settings};
+use crate::settings::{STORAGE_KEY, Settings, Split};
 use crate::strength::{Strength, estimate};
 use crate::units;
 use crate::worker::{Batch, BatchOptions, Event, Job, JobKind, Outcome};
@@ -148,6 +149,14 @@ impl TgsealApp {
             .any(|i| i.is_pending() && i.action == Action::Seal)
     }
 
+    /// Whether a pending item needs the passphrase (all but age files that
+    /// open with the identity file).
+    fn needs_passphrase(&self) -> bool {
+        self.queue
+            .iter()
+            .any(|i| i.is_pending() && i.action.needs_passphrase())
+    }
+
     /// Why Start cannot run now, in words; `None` when it can.
     fn start_blocker(&self) -> Option<&'static str> {
         let pending = self.queue.iter().filter(|i| i.is_pending()).count();
@@ -155,7 +164,7 @@ impl TgsealApp {
             Some("Working…")
         } else if pending == 0 {
             Some("Add files to seal or open.")
-        } else if self.passphrase.is_empty() {
+        } else if self.passphrase.is_empty() && self.needs_passphrase() {
             Some("Enter a passphrase.")
         } else if self.has_pending_seal() && *self.passphrase != *self.confirm {
             Some("The two passphrases differ.")
@@ -165,14 +174,14 @@ impl TgsealApp {
     }
 
     fn start_label(&self) -> String {
-        let count = |action: Action| {
+        let count = |opens: bool| {
             self.queue
                 .iter()
-                .filter(|i| i.is_pending() && i.action == action)
+                .filter(|i| i.is_pending() && i.action.opens() == opens)
                 .count()
         };
         let files = |n: usize| if n == 1 { "file" } else { "files" };
-        match (count(Action::Seal), count(Action::Open)) {
+        match (count(false), count(true)) {
             (0, 0) => "Start".into(),
             (s, 0) => format!("Seal {s} {}", files(s)),
             (0, o) => format!("Open {o} {}", files(o)),
@@ -182,10 +191,16 @@ impl TgsealApp {
 
     /// Starts a batch with every pending item.
     fn start(&mut self, ctx: &egui::Context) {
-        let passphrase = match Passphrase::new(&self.passphrase) {
-            Ok(p) => p,
-            Err(err) => return self.error(err.to_string()),
+        // Age files opened with the identity file alone need no passphrase.
+        let passphrase = if self.passphrase.is_empty() && !self.needs_passphrase() {
+            None
+        } else {
+            match Passphrase::new(&self.passphrase) {
+                Ok(p) => Some(p),
+                Err(err) => return self.error(err.to_string()),
+            }
         };
+        let shape = self.settings.shape();
         if let Some(dir) = &self.settings.output_dir
             && let Err(err) = std::fs::create_dir_all(dir)
         {
@@ -196,14 +211,20 @@ impl TgsealApp {
             if !item.is_pending() {
                 continue;
             }
-            let kind = match &item.destination {
-                Destination::File(output) => JobKind::Seal {
-                    output: output.clone(),
+            let kind = match (&item.destination, &item.action) {
+                (Destination::Sealed { folder, name }, _) => JobKind::Seal {
+                    folder: folder.clone(),
+                    name: name.clone(),
+                    shape,
                 },
-                Destination::Folder(folder) => JobKind::Open {
+                (Destination::Folder(folder), Action::OpenAge { passphrase }) => JobKind::OpenAge {
+                    folder: folder.clone(),
+                    passphrase: *passphrase,
+                },
+                (Destination::Folder(folder), _) => JobKind::Open {
                     folder: folder.clone(),
                 },
-                Destination::None => continue,
+                (Destination::None, _) => continue,
             };
             item.status = Status::Waiting;
             jobs.push(Job {
@@ -224,6 +245,7 @@ impl TgsealApp {
                 KdfCap::DEFAULT
             },
             overwrite: self.settings.overwrite,
+            age_identity: self.settings.age_identity.clone(),
             hold: self.hooks.hold.clone(),
         };
         match Batch::start(ctx.clone(), passphrase, jobs, options) {
@@ -401,11 +423,19 @@ impl TgsealApp {
             let busy = self.batch.is_some();
             if ui
                 .button("Add files…")
-                .on_hover_text("Choose files to seal, or .tgseal files to open")
+                .on_hover_text("Choose files to seal, or sealed files, parts and age files to open")
                 .clicked()
                 && let Some(paths) = rfd::FileDialog::new().pick_files()
             {
                 self.add_paths(paths);
+            }
+            if ui
+                .button("Add folder…")
+                .on_hover_text("Choose a folder to seal as one file, or a folder of parts to open")
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new().pick_folder()
+            {
+                self.add_paths([path]);
             }
             if !self.queue.is_empty()
                 && ui
@@ -449,12 +479,20 @@ impl TgsealApp {
                 let action = RichText::new(item.action.label()).strong();
                 ui.label(match item.action {
                     Action::Seal => action.color(ui.visuals().hyperlink_color),
-                    Action::Open => action.color(Color32::from_rgb(80, 170, 90)),
+                    Action::Open | Action::OpenAge { .. } => {
+                        action.color(Color32::from_rgb(80, 170, 90))
+                    }
                     Action::Unsupported(_) => action,
                 });
                 ui.label(RichText::new(item.name()).strong());
-                if let Some(size) = item.size {
-                    ui.label(RichText::new(units::size(size)).weak());
+                let about: Vec<String> = item
+                    .kind
+                    .iter()
+                    .cloned()
+                    .chain(item.size.map(units::size))
+                    .collect();
+                if !about.is_empty() {
+                    ui.label(RichText::new(about.join(", ")).weak());
                 }
                 ui.with_layout(
                     egui::Layout::right_to_left(egui::Align::Center),
@@ -485,17 +523,27 @@ impl TgsealApp {
                 );
             });
             match &item.destination {
-                Destination::File(path) => {
-                    ui.label(RichText::new(format!("Result: {}", self.shown_path(path))).weak());
+                Destination::Sealed { folder, name } => {
+                    let text = sealed_destination(
+                        &self.shown_path(folder),
+                        name,
+                        &self.settings.shape(),
+                        self.settings.split,
+                    );
+                    ui.label(RichText::new(format!("Result: {text}")).weak());
                 }
                 Destination::Folder(folder) => {
-                    ui.label(
-                        RichText::new(format!(
-                            "Result: into {}/ (under the name stored inside)",
+                    let text = if let Action::OpenAge { .. } = item.action {
+                        // age files store no name: it comes from the file's own.
+                        let name = tgseal_age::age_output_name(&item.path);
+                        self.shown_path(&folder.join(name))
+                    } else {
+                        format!(
+                            "into {}/ (under the name stored inside)",
                             self.shown_path(folder)
-                        ))
-                        .weak(),
-                    );
+                        )
+                    };
+                    ui.label(RichText::new(format!("Result: {text}")).weak());
                 }
                 Destination::None => {}
             }
@@ -520,7 +568,10 @@ impl TgsealApp {
                     Some(p) if p.done() == 0 && item.action == Action::Seal => {
                         "Deriving the key…".to_owned()
                     }
-                    Some(p) if p.done() == 0 => "Checking the passphrase…".to_owned(),
+                    Some(p) if p.done() == 0 && item.action.needs_passphrase() => {
+                        "Checking the passphrase…".to_owned()
+                    }
+                    Some(p) if p.done() == 0 => "Checking the key…".to_owned(),
                     _ => format!("{:.0}%", fraction * 100.0),
                 };
                 ui.add(egui::ProgressBar::new(fraction).text(text));
@@ -679,8 +730,74 @@ impl TgsealApp {
              Only for files you trust: a hostile file could ask for far more.",
         );
 
-        // Options the core adds later (hide file names, split into parts, padding)
-        // go here, each shown only once the core offers it.
+        ui.add_space(6.0);
+        ui.label(RichText::new("For the chat").strong());
+        ui.checkbox(&mut settings.hide_name, "Hide file names")
+            .on_hover_text(
+                "Sealed files get a random name like k3v9x2qa.tgseal, so the chat does \
+                 not show what you sent. The real name is inside and comes back when \
+                 the file is opened.",
+            );
+        egui::ComboBox::from_label("Split into parts")
+            .selected_text(settings.split.label())
+            .show_ui(ui, |ui| {
+                for choice in Split::ALL {
+                    ui.selectable_value(&mut settings.split, choice, choice.label());
+                }
+            })
+            .response
+            .on_hover_text(
+                "Telegram refuses files over 2 GB (4 GB with Premium, 50 MB from a bot). \
+                 Split cuts the sealed file into numbered parts that fit; dropping any \
+                 one part here opens the whole file.",
+            );
+        ui.checkbox(&mut settings.pad, "Pad the size")
+            .on_hover_text(
+                "Add padding (Padm\u{e9}, under 12 %) so the exact size of a file does not \
+                 show. Folders cannot be padded: their size is only known once archived.",
+            );
+        if settings.split != Split::Off {
+            // Parts are binary; armor is for a sealed file sent as text.
+            settings.armor = false;
+        }
+        ui.add_enabled(
+            settings.split == Split::Off,
+            egui::Checkbox::new(&mut settings.armor, "Write as text"),
+        )
+        .on_hover_text(
+            "Armored text (.tgseal.txt, about a third larger) for channels that only \
+             carry text. Not with split parts.",
+        )
+        .on_disabled_hover_text("Split parts are always binary files.");
+
+        ui.add_space(6.0);
+        ui.label(RichText::new("age files").strong());
+        let shown = match &settings.age_identity {
+            Some(path) => self.shown_path(path),
+            None => "No identity file: age files with a passphrase still open.".into(),
+        };
+        ui.label(RichText::new(shown).weak());
+        ui.horizontal(|ui| {
+            if ui
+                .button("Choose identity file\u{2026}")
+                .on_hover_text(
+                    "The private key file (from age-keygen or tgseal keygen, or an SSH \
+                     key) that opens age files encrypted to your public key",
+                )
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new().pick_file()
+            {
+                settings.age_identity = Some(path);
+            }
+            if settings.age_identity.is_some()
+                && ui
+                    .button("Forget identity file")
+                    .on_hover_text("Stop using the identity file (the file itself stays)")
+                    .clicked()
+            {
+                settings.age_identity = None;
+            }
+        });
 
         if settings != self.settings {
             self.set_settings(settings);
@@ -758,12 +875,14 @@ impl TgsealApp {
             .resizable(false)
             .exact_size(SIDE_PANEL_WIDTH)
             .show(ui, |ui| {
-                ui.add_space(6.0);
-                let busy = self.batch.is_some();
-                ui.add_enabled_ui(!busy, |ui| {
-                    self.passphrase_ui(ui);
-                    ui.separator();
-                    self.options_ui(ui);
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.add_space(6.0);
+                    let busy = self.batch.is_some();
+                    ui.add_enabled_ui(!busy, |ui| {
+                        self.passphrase_ui(ui);
+                        ui.separator();
+                        self.options_ui(ui);
+                    });
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| self.queue_ui(ui));
@@ -806,6 +925,23 @@ fn preset_text(preset: KdfPreset) -> &'static str {
     }
 }
 
+/// Where a sealed file will go, in words: the folder, and the name unless the
+/// options replace it (a random name) or extend it (part numbers, `.txt`).
+fn sealed_destination(folder: &str, name: &str, shape: &ShapeOptions, split: Split) -> String {
+    let name = shape.armored_name(name);
+    let mut text = if shape.hide_name {
+        format!("{folder}/ under a random name (the real one stays inside)")
+    } else if shape.split.is_some() {
+        format!("{folder}/{name}.001, .002\u{2026}")
+    } else {
+        format!("{folder}/{name}")
+    };
+    if shape.split.is_some() {
+        text.push_str(&format!(", {}", split.label().to_lowercase()));
+    }
+    text
+}
+
 fn empty_drop_zone(ui: &mut egui::Ui) {
     let size = ui.available_size();
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
@@ -822,7 +958,7 @@ fn empty_drop_zone(ui: &mut egui::Ui) {
     ui.painter().text(
         rect.center() + egui::vec2(0.0, 16.0),
         Align2::CENTER_CENTER,
-        "Files are sealed; .tgseal files are opened.",
+        "Files and folders are sealed; sealed files, their parts and age files are opened.",
         FontId::proportional(14.0),
         ui.visuals().weak_text_color(),
     );

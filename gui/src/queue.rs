@@ -2,15 +2,22 @@
 
 use std::path::{Path, PathBuf};
 
-use tgseal_core::files::{SEALED_EXTENSION, sealed_name};
+use tgseal_core::files::sealed_name;
+use tgseal_core::open::SealedInput;
 
 /// What the app does with one dropped path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// Encrypt it into a sealed file.
+    /// Encrypt a file, or a folder as one sealed file.
     Seal,
-    /// Decrypt a sealed file.
+    /// Decrypt a sealed file: binary, armored, or split parts (`parts` > 1).
     Open,
+    /// Decrypt an age file (made by age, rage or `tgseal encrypt -r/--age`).
+    OpenAge {
+        /// It opens with a passphrase (an `scrypt` stanza); otherwise it needs
+        /// an identity file.
+        passphrase: bool,
+    },
     /// Nothing: the reason is shown in the queue instead.
     Unsupported(String),
 }
@@ -20,73 +27,134 @@ impl Action {
     pub fn label(&self) -> &'static str {
         match self {
             Action::Seal => "Seal",
-            Action::Open => "Open",
+            Action::Open | Action::OpenAge { .. } => "Open",
             Action::Unsupported(_) => "—",
         }
     }
+
+    /// Whether it decrypts.
+    pub fn opens(&self) -> bool {
+        matches!(self, Action::Open | Action::OpenAge { .. })
+    }
+
+    /// Whether it needs the passphrase (all but age files sealed to a key).
+    pub fn needs_passphrase(&self) -> bool {
+        !matches!(
+            self,
+            Action::OpenAge { passphrase: false } | Action::Unsupported(_)
+        )
+    }
 }
 
-/// Decides what happens to a dropped path. The one place to extend when the core
-/// learns folders (archive inside the ciphertext) and split parts.
-pub fn classify(path: &Path) -> Action {
-    if path.is_dir() {
-        // Sealing folders arrives with the core's archive support (another issue).
-        return Action::Unsupported("folders are not supported yet".into());
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.ends_with(&format!(".{SEALED_EXTENSION}")) {
-        return Action::Open;
-    }
-    if is_split_part(&name) {
-        // Split parts (`.tgseal.001`…) arrive with the core's split support.
-        return Action::Unsupported("split parts are not supported yet".into());
-    }
-    Action::Seal
+/// What a dropped path holds, as far as the queue shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// What happens to it.
+    pub action: Action,
+    /// A word or two on what it is (`folder`, `3 parts`, `armored text`, `age file`).
+    pub kind: Option<String>,
+    /// Its size in bytes: the file, or every part together.
+    pub size: Option<u64>,
 }
 
-/// `x.tgseal.001`, `x.tgseal.002`…
-fn is_split_part(name: &str) -> bool {
-    match name.rsplit_once('.') {
-        Some((stem, digits)) => {
-            stem.ends_with(&format!(".{SEALED_EXTENSION}"))
-                && !digits.is_empty()
-                && digits.bytes().all(|b| b.is_ascii_digit())
+/// Decides what happens to a dropped path, by its bytes rather than its name
+/// (downloads get renamed): sealed files in any shape and age files are
+/// opened, every other file or folder is sealed.
+pub fn classify(path: &Path) -> Plan {
+    let unsupported = |reason: String| Plan {
+        action: Action::Unsupported(reason),
+        kind: None,
+        size: None,
+    };
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) => return unsupported(format!("cannot read it: {err}")),
+    };
+    let plan = |action, kind: Option<&str>, size| Plan {
+        action,
+        kind: kind.map(str::to_owned),
+        size,
+    };
+    match SealedInput::recognise(path) {
+        Ok(Some(SealedInput::Binary(_))) => plan(Action::Open, None, Some(metadata.len())),
+        Ok(Some(SealedInput::Armored(_))) => {
+            plan(Action::Open, Some("armored text"), Some(metadata.len()))
         }
-        None => false,
+        Ok(Some(SealedInput::Parts(set))) => Plan {
+            action: Action::Open,
+            kind: Some(format!("{} parts", set.paths().count())),
+            size: Some(
+                set.paths()
+                    .filter_map(|p| p.metadata().ok())
+                    .map(|m| m.len())
+                    .sum(),
+            ),
+        },
+        Ok(None) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
+        Ok(None) => match age_file(path) {
+            Some(passphrase) => plan(
+                Action::OpenAge { passphrase },
+                Some("age file"),
+                Some(metadata.len()),
+            ),
+            None => plan(Action::Seal, None, Some(metadata.len())),
+        },
+        // A part whose siblings are missing or do not belong together.
+        Err(err) => unsupported(err.to_string()),
     }
+}
+
+/// For an age file: whether it opens with a passphrase.
+fn age_file(path: &Path) -> Option<bool> {
+    tgseal_age::is_age_file(path).ok()??;
+    let file = std::fs::File::open(path).ok()?;
+    // An unreadable header still goes to the age decryptor, which says what is wrong.
+    Some(
+        tgseal_age::inspect(std::io::BufReader::new(file))
+            .map(|header| header.is_passphrase())
+            .unwrap_or(false),
+    )
 }
 
 /// Where a result goes, as planned before the job starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Destination {
-    /// Exactly this file (sealing).
-    File(PathBuf),
-    /// Into this folder, under the name stored in the sealed file (opening).
+    /// Sealing: into `folder`, named `name` unless the options say otherwise
+    /// (a random name, part numbers).
+    Sealed {
+        /// The folder the sealed file goes to.
+        folder: PathBuf,
+        /// The plain sealed name (`report.pdf.tgseal`).
+        name: String,
+    },
+    /// Opening: into this folder, under the name stored in the sealed file.
     Folder(PathBuf),
     /// Nowhere (unsupported items).
     None,
 }
 
-/// The folder results go to: the chosen output folder, else the input's folder.
-pub fn output_folder(input: &Path, output_dir: Option<&Path>) -> PathBuf {
+/// The folder results go to: the chosen output folder, else beside the input
+/// (for a folder of parts, inside it, as `tgseal decrypt FOLDER` does).
+pub fn output_folder(input: &Path, action: &Action, output_dir: Option<&Path>) -> PathBuf {
     match output_dir {
         Some(dir) => dir.to_path_buf(),
+        None if action.opens() && input.is_dir() => input.to_path_buf(),
         None => tgseal_core::files::parent_dir(input).to_path_buf(),
     }
 }
 
 /// Plans the destination of `input` for `action`.
 pub fn destination(input: &Path, action: &Action, output_dir: Option<&Path>) -> Destination {
-    let folder = output_folder(input, output_dir);
+    let folder = output_folder(input, action, output_dir);
     match action {
         Action::Seal => match input.file_name() {
-            Some(name) => Destination::File(folder.join(sealed_name(name))),
+            Some(name) => Destination::Sealed {
+                folder,
+                name: sealed_name(name).to_string_lossy().into_owned(),
+            },
             None => Destination::None,
         },
-        Action::Open => Destination::Folder(folder),
+        Action::Open | Action::OpenAge { .. } => Destination::Folder(folder),
         Action::Unsupported(_) => Destination::None,
     }
 }
@@ -120,8 +188,10 @@ impl Status {
 pub struct Item {
     /// The dropped path.
     pub path: PathBuf,
-    /// Its size in bytes, when it is a readable file.
+    /// Its size in bytes, when known.
     pub size: Option<u64>,
+    /// What it is, when the name does not say (`folder`, `3 parts`…).
+    pub kind: Option<String>,
     /// What will happen to it.
     pub action: Action,
     /// Where the result goes.
@@ -133,11 +203,7 @@ pub struct Item {
 impl Item {
     /// Plans the item for `path` with the current output folder.
     pub fn new(path: PathBuf, output_dir: Option<&Path>) -> Self {
-        let action = classify(&path);
-        let size = match &action {
-            Action::Unsupported(_) => None,
-            _ => std::fs::metadata(&path).ok().map(|m| m.len()),
-        };
+        let Plan { action, kind, size } = classify(&path);
         let destination = destination(&path, &action, output_dir);
         let status = match &action {
             Action::Unsupported(reason) => Status::Failed(reason.clone()),
@@ -146,6 +212,7 @@ impl Item {
         Item {
             path,
             size,
+            kind,
             action,
             destination,
             status,
@@ -178,19 +245,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sealed_files_open_and_others_seal() {
-        assert_eq!(classify(Path::new("/no/such/a.pdf.tgseal")), Action::Open);
-        assert_eq!(classify(Path::new("/no/such/A.TGSEAL")), Action::Open);
-        assert_eq!(classify(Path::new("/no/such/a.pdf")), Action::Seal);
-        assert_eq!(classify(Path::new("/no/such/a.tgs")), Action::Seal);
+    fn plain_files_and_folders_seal_whatever_their_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let named_sealed = dir.path().join("a.pdf.tgseal");
+        std::fs::write(&named_sealed, b"not sealed at all").unwrap();
+        assert_eq!(classify(&named_sealed).action, Action::Seal);
+        let plain = dir.path().join("a.pdf");
+        std::fs::write(&plain, b"%PDF").unwrap();
+        assert_eq!(classify(&plain).action, Action::Seal);
+        let folder = classify(dir.path());
+        assert_eq!(folder.action, Action::Seal);
+        assert_eq!(folder.kind.as_deref(), Some("folder"));
         assert!(matches!(
-            classify(Path::new("/no/such/a.pdf.tgseal.001")),
+            classify(&dir.path().join("missing")).action,
             Action::Unsupported(_)
         ));
-        assert!(matches!(
-            classify(&std::env::temp_dir()),
-            Action::Unsupported(_)
-        ));
+    }
+
+    #[test]
+    fn a_damaged_part_is_unsupported_with_the_core_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("a.pdf.tgseal.002");
+        std::fs::write(&part, b"tgsealp garbage").unwrap();
+        let Action::Unsupported(reason) = classify(&part).action else {
+            panic!("a broken part must not be sealed or opened");
+        };
+        assert!(reason.contains("a.pdf.tgseal"), "{reason}");
     }
 
     #[test]
@@ -198,11 +278,17 @@ mod tests {
         let input = Path::new("/home/u/a.pdf");
         assert_eq!(
             destination(input, &Action::Seal, None),
-            Destination::File("/home/u/a.pdf.tgseal".into())
+            Destination::Sealed {
+                folder: "/home/u".into(),
+                name: "a.pdf.tgseal".into()
+            }
         );
         assert_eq!(
             destination(input, &Action::Seal, Some(Path::new("/out"))),
-            Destination::File("/out/a.pdf.tgseal".into())
+            Destination::Sealed {
+                folder: "/out".into(),
+                name: "a.pdf.tgseal".into()
+            }
         );
         assert_eq!(
             destination(Path::new("/home/u/a.pdf.tgseal"), &Action::Open, None),

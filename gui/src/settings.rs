@@ -5,9 +5,50 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tgseal_core::KdfPreset;
+use tgseal_core::shape::ShapeOptions;
+use tgseal_core::split;
 
 /// The storage key of [`Settings`].
 pub const STORAGE_KEY: &str = "tgseal-gui/settings";
+
+/// Splitting sealed files into parts that Telegram accepts (docs/TELEGRAM.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Split {
+    /// One sealed file, whatever its size.
+    #[default]
+    Off,
+    /// Parts of at most 2000 MiB: the upload limit of every Telegram account.
+    Telegram,
+    /// Parts of at most 4000 MiB: Telegram Premium's limit.
+    Premium,
+    /// Parts of at most 50 MB: what a bot may upload.
+    Bot,
+}
+
+impl Split {
+    /// Every choice, in the order the menu shows them.
+    pub const ALL: [Split; 4] = [Split::Off, Split::Telegram, Split::Premium, Split::Bot];
+
+    /// The largest part, in bytes; `None` when off.
+    pub fn part_size(self) -> Option<u64> {
+        match self {
+            Split::Off => None,
+            Split::Telegram => Some(split::TELEGRAM),
+            Split::Premium => Some(split::TELEGRAM_PREMIUM),
+            Split::Bot => Some(split::BOT),
+        }
+    }
+
+    /// The words the menu shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Split::Off => "Off",
+            Split::Telegram => "2 GB parts (Telegram)",
+            Split::Premium => "4 GB parts (Telegram Premium)",
+            Split::Bot => "50 MB parts (bots)",
+        }
+    }
+}
 
 /// The user's choices that persist between runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +61,18 @@ pub struct Settings {
     pub kdf_preset: String,
     /// Replace existing output files instead of refusing.
     pub overwrite: bool,
+    /// Give sealed files a random name; the real one is restored on opening.
+    pub hide_name: bool,
+    /// Cut sealed files into parts Telegram accepts.
+    pub split: Split,
+    /// Pad sealed files so their exact size does not show (Padmé, FORMAT.md §9).
+    pub pad: bool,
+    /// Write sealed files as armored text (`.tgseal.txt`, FORMAT.md §11), for
+    /// channels that only carry text.
+    pub armor: bool,
+    /// The age identity file (private keys) that opens age files sealed to a
+    /// key. Only its path is remembered; the keys are read when a job needs them.
+    pub age_identity: Option<PathBuf>,
 }
 
 impl Settings {
@@ -34,5 +87,39 @@ impl Settings {
     /// Chooses a KDF preset.
     pub fn set_preset(&mut self, preset: KdfPreset) {
         self.kdf_preset = preset.name().to_owned();
+    }
+
+    /// The shape of sealed outputs these settings ask for.
+    pub fn shape(&self) -> ShapeOptions {
+        ShapeOptions {
+            split: self.split.part_size(),
+            hide_name: self.hide_name,
+            pad: self.pad,
+            armor: self.armor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn split_choices_are_the_core_limits() {
+        assert_eq!(Split::Off.part_size(), None);
+        assert_eq!(Split::Telegram.part_size(), Some(2000 * 1024 * 1024));
+        assert_eq!(Split::Premium.part_size(), Some(4000 * 1024 * 1024));
+        assert_eq!(Split::Bot.part_size(), Some(50_000_000));
+    }
+
+    #[test]
+    fn settings_saved_before_the_new_options_still_load() {
+        let old = r#"(output_dir: None, kdf_preset: "paranoid", overwrite: true)"#;
+        let settings: Settings = ron::from_str(old).unwrap();
+        assert_eq!(settings.preset(), KdfPreset::Paranoid);
+        assert!(settings.overwrite);
+        assert_eq!(settings.split, Split::Off);
+        assert!(!settings.hide_name && !settings.pad && !settings.armor);
     }
 }

@@ -13,9 +13,13 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use tgseal_core::files::{DecryptTarget, decrypt_file, encrypt_file};
+use tgseal_age::{DecryptWith, Identities};
+use tgseal_core::batch::BatchKeys;
+use tgseal_core::files::DecryptTarget;
+use tgseal_core::open::SealedInput;
+use tgseal_core::shape::{ShapeOptions, seal_path};
 use tgseal_core::{
-    Control, EncryptOptions, Error, KdfCap, KdfParams, Keyring, MasterKey, Passphrase,
+    Control, DecryptOptions, EncryptOptions, Error, KdfCap, KdfParams, Keyring, Passphrase,
 };
 
 /// The live state of one job, shared between the UI and the worker.
@@ -66,15 +70,26 @@ impl JobProgress {
 /// What a job does.
 #[derive(Clone, Debug)]
 pub enum JobKind {
-    /// Encrypt into exactly this file.
+    /// Encrypt a file or folder into `folder`.
     Seal {
-        /// The sealed file to write.
-        output: PathBuf,
+        /// The folder the sealed file (or its parts) goes to.
+        folder: PathBuf,
+        /// The plain sealed name; the shape may replace it by a random one.
+        name: String,
+        /// Split, hidden name, padding, armor.
+        shape: ShapeOptions,
     },
-    /// Decrypt into this folder under the stored name.
+    /// Decrypt a sealed file in any shape into this folder under the stored name.
     Open {
         /// The folder to write into.
         folder: PathBuf,
+    },
+    /// Decrypt an age file into this folder.
+    OpenAge {
+        /// The folder to write into.
+        folder: PathBuf,
+        /// With the passphrase (scrypt) rather than the identity file.
+        passphrase: bool,
     },
 }
 
@@ -83,7 +98,7 @@ pub enum JobKind {
 pub struct Job {
     /// The item's position in the queue.
     pub index: usize,
-    /// The file to read.
+    /// The file or folder to read.
     pub input: PathBuf,
     /// What to do with it.
     pub kind: JobKind,
@@ -100,6 +115,8 @@ pub struct BatchOptions {
     pub cap: KdfCap,
     /// Replace existing outputs.
     pub overwrite: bool,
+    /// The age identity file, for age files sealed to a key.
+    pub age_identity: Option<PathBuf>,
     /// Tests only: while set, every job pauses after its first progress report
     /// (until cleared or cancelled), so a test can look at or cancel a running job.
     pub hold: Option<Arc<AtomicBool>>,
@@ -108,7 +125,7 @@ pub struct BatchOptions {
 /// How a job ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The result is at this path.
+    /// The result is at this path (the first part when split into several).
     Done(PathBuf),
     /// The job failed; the message uses the core error's wording.
     Failed(String),
@@ -135,11 +152,12 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Starts the worker thread. It owns `passphrase` and drops (zeroizes) it when
+    /// Starts the worker thread. It owns `passphrase` (none when every job is
+    /// an age file opened with the identity file) and drops (zeroizes) it when
     /// the batch ends.
     pub fn start(
         ctx: egui::Context,
-        passphrase: Passphrase,
+        passphrase: Option<Passphrase>,
         jobs: Vec<Job>,
         options: BatchOptions,
     ) -> std::io::Result<Self> {
@@ -224,19 +242,43 @@ impl Drop for Batch {
     }
 }
 
+/// What every job of a batch shares: the passphrase, and the keys derived
+/// from it once, when the first job needs them.
+struct Keys {
+    passphrase: Option<Passphrase>,
+    /// Opening: files sealed together share salt and parameters, so Argon2id
+    /// runs once for them (the keyring caches it).
+    keyring: Option<Keyring>,
+    /// Sealing: one Argon2id for the batch, as `tgseal encrypt` does (FORMAT.md §8).
+    sealing: Option<BatchKeys>,
+    /// Age identities, read once.
+    identities: Option<Identities>,
+}
+
+impl Keys {
+    fn passphrase(&self) -> tgseal_core::Result<&Passphrase> {
+        self.passphrase.as_ref().ok_or(Error::EmptyPassphrase)
+    }
+
+    fn copy_of_passphrase(&self) -> tgseal_core::Result<Passphrase> {
+        Passphrase::new(self.passphrase()?.expose())
+    }
+}
+
 fn run(
     ctx: egui::Context,
-    passphrase: Passphrase,
+    passphrase: Option<Passphrase>,
     jobs: Vec<Job>,
     progress: Vec<Arc<JobProgress>>,
     options: BatchOptions,
     tx: Sender<Event>,
 ) {
-    // One keyring for the batch: sealed files that share salt and parameters pay
-    // Argon2id once. Sealing derives a fresh key (fresh salt) per file, like the CLI.
-    let keyring = Passphrase::new(passphrase.expose())
-        .map(|copy| Keyring::new(copy, options.cap))
-        .ok();
+    let mut keys = Keys {
+        passphrase,
+        keyring: None,
+        sealing: None,
+        identities: None,
+    };
     for (job, progress) in jobs.into_iter().zip(progress) {
         let outcome = if progress.is_cancelled() {
             Outcome::Cancelled
@@ -245,12 +287,15 @@ fn run(
             ctx.request_repaint();
             let control = control_for(&progress, options.hold.clone());
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                run_job(&job, &passphrase, keyring.as_ref(), &options, &control)
+                run_job(&job, &mut keys, &options, &control)
             }));
             match result {
                 Ok(Ok(path)) => Outcome::Done(path),
-                Ok(Err(Error::Cancelled)) => Outcome::Cancelled,
-                Ok(Err(err)) => Outcome::Failed(message(&err)),
+                Ok(Err(JobError::Core(Error::Cancelled))) => Outcome::Cancelled,
+                Ok(Err(JobError::Age(tgseal_age::Error::Core(Error::Cancelled)))) => {
+                    Outcome::Cancelled
+                }
+                Ok(Err(err)) => Outcome::Failed(err.message()),
                 Err(_) => Outcome::Failed("internal error (the job panicked)".into()),
             }
         };
@@ -276,44 +321,128 @@ fn control_for(progress: &Arc<JobProgress>, hold: Option<Arc<AtomicBool>>) -> Co
         })
 }
 
+/// A failed job: from the core, or from the age decryptor.
+#[derive(Debug)]
+enum JobError {
+    Core(Error),
+    Age(tgseal_age::Error),
+    /// Something only the app can say (about its own options).
+    App(String),
+}
+
+/// Why an age file sealed to a key cannot be opened yet.
+pub const NO_IDENTITY: &str = "this age file is encrypted to a key: choose your identity file \
+                               under Options (\u{201c}Choose identity file\u{2026}\u{201d})";
+
+impl From<Error> for JobError {
+    fn from(err: Error) -> Self {
+        JobError::Core(err)
+    }
+}
+
+impl From<tgseal_age::Error> for JobError {
+    fn from(err: tgseal_age::Error) -> Self {
+        JobError::Age(err)
+    }
+}
+
+impl JobError {
+    fn message(&self) -> String {
+        match self {
+            JobError::Core(err) => message(err),
+            JobError::Age(tgseal_age::Error::Core(err)) => message(err),
+            JobError::Age(err) => err.to_string(),
+            JobError::App(text) => text.clone(),
+        }
+    }
+}
+
 fn run_job(
     job: &Job,
-    passphrase: &Passphrase,
-    keyring: Option<&Keyring>,
+    keys: &mut Keys,
     options: &BatchOptions,
     control: &Control,
-) -> tgseal_core::Result<PathBuf> {
+) -> Result<PathBuf, JobError> {
     match &job.kind {
-        JobKind::Seal { output } => {
-            let master = MasterKey::derive(passphrase, options.kdf)?;
+        JobKind::Seal {
+            folder,
+            name,
+            shape,
+        } => {
+            if keys.sealing.is_none() {
+                keys.sealing = Some(BatchKeys::new(
+                    keys.copy_of_passphrase()?,
+                    options.kdf,
+                    false,
+                )?);
+            }
+            let master = keys
+                .sealing
+                .as_ref()
+                .ok_or(Error::EmptyPassphrase)?
+                .master()?;
             // Argon2id cannot be interrupted; honour a Cancel pressed meanwhile.
             if control.is_cancelled() {
-                return Err(Error::Cancelled);
+                return Err(Error::Cancelled.into());
             }
-            encrypt_file(
+            let name = shape.output_name(name)?;
+            let shaped = seal_path(
                 &job.input,
-                output,
+                folder,
+                &name,
                 options.overwrite,
                 &master,
+                shape,
                 &EncryptOptions::default(),
                 control,
             )?;
-            Ok(output.clone())
+            let first = shaped.outputs.into_iter().next();
+            Ok(first.ok_or(Error::Io(std::io::Error::other("nothing was written")))?)
         }
         JobKind::Open { folder } => {
-            let keyring = keyring.ok_or(Error::EmptyPassphrase)?;
-            let target = DecryptTarget::Folder(folder.clone());
-            let (path, _) = decrypt_file(
-                &job.input,
-                &target,
+            if keys.keyring.is_none() {
+                keys.keyring = Some(Keyring::new(keys.copy_of_passphrase()?, options.cap));
+            }
+            let keyring = keys.keyring.as_ref().ok_or(Error::EmptyPassphrase)?;
+            let outcome = SealedInput::find(&job.input)?.decrypt(
+                &DecryptTarget::Folder(folder.clone()),
                 options.overwrite,
                 keyring,
-                &tgseal_core::DecryptOptions::default(),
+                &DecryptOptions::default(),
+                control,
+            )?;
+            Ok(outcome.output)
+        }
+        JobKind::OpenAge { folder, passphrase } => {
+            let with = if *passphrase {
+                DecryptWith::passphrase(keys.passphrase()?)
+            } else {
+                if keys.identities.is_none() {
+                    keys.identities = Some(load_identities(options, keys)?);
+                }
+                DecryptWith::Identities(keys.identities.as_ref().ok_or(Error::EmptyPassphrase)?)
+            };
+            let (path, _) = tgseal_age::decrypt_age_file(
+                &job.input,
+                &DecryptTarget::Folder(folder.clone()),
+                with,
+                options.overwrite,
                 control,
             )?;
             Ok(path)
         }
     }
+}
+
+/// The identities of the chosen identity file. An encrypted identity file is
+/// unlocked with the passphrase typed in the window.
+fn load_identities(options: &BatchOptions, keys: &Keys) -> Result<Identities, JobError> {
+    let Some(path) = &options.age_identity else {
+        return Err(JobError::App(NO_IDENTITY.into()));
+    };
+    let mut identities = Identities::new();
+    identities.add_file(path, &|_| keys.copy_of_passphrase().ok())?;
+    Ok(identities)
 }
 
 /// The message for a failed job: the core's own wording (the CLI prints the same),

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use common::*;
 use egui_kittest::kittest::Queryable;
 use tgseal_gui::queue::{Action, Status};
-use tgseal_gui::settings::{STORAGE_KEY, Settings};
+use tgseal_gui::settings::{STORAGE_KEY, Settings, Split};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -234,25 +234,307 @@ fn cancel_one_item_keeps_the_others() {
 }
 
 #[test]
-fn folders_are_listed_as_not_supported_yet() {
+fn a_dropped_folder_is_sealed_as_one_file_and_opens_whole() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("holiday");
-    std::fs::create_dir(&folder).unwrap();
+    std::fs::create_dir_all(folder.join("photos")).unwrap();
+    write_file(&folder.join("photos/beach.jpg"), 300_000);
+    std::fs::write(folder.join("plan.txt"), "day one: sea").unwrap();
+
     let mut app = app(hooks(dir.path()));
-    drop_files(&mut app, &[folder]);
-    assert!(matches!(
-        app.state().queue()[0].action,
-        Action::Unsupported(_)
-    ));
-    app.get_by_label("folders are not supported yet");
+    drop_files(&mut app, std::slice::from_ref(&folder));
+    assert_eq!(app.state().queue()[0].action, Action::Seal);
+    assert_eq!(app.state().queue()[0].kind.as_deref(), Some("folder"));
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    type_into(&mut app, "Confirm passphrase", PASSPHRASE);
+    click(&mut app, "Seal 1 file");
+    wait_until_idle(&mut app);
+
+    let sealed = dir.path().join("holiday.tgseal");
+    assert_eq!(app.state().queue()[0].status, Status::Done(sealed.clone()));
+    let out = tempfile::tempdir().unwrap();
+    let opened = open_any_with_core(&sealed, out.path(), PASSPHRASE);
+    assert_eq!(opened, out.path().join("holiday"));
     assert_eq!(
-        app.state()
-            .queue()
-            .iter()
-            .filter(|i| i.is_pending())
-            .count(),
-        0
+        std::fs::read(opened.join("photos/beach.jpg")).unwrap(),
+        std::fs::read(folder.join("photos/beach.jpg")).unwrap()
     );
+    assert_eq!(
+        std::fs::read_to_string(opened.join("plan.txt")).unwrap(),
+        "day one: sea"
+    );
+
+    // And the app opens it again, beside a fresh copy of the sealed file.
+    let again = tempfile::tempdir().unwrap();
+    let copy = again.path().join("holiday.tgseal");
+    std::fs::copy(&sealed, &copy).unwrap();
+    let mut app = self::app(hooks(again.path()));
+    drop_files(&mut app, std::slice::from_ref(&copy));
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    click(&mut app, "Open 1 file");
+    wait_until_idle(&mut app);
+    assert_eq!(
+        std::fs::read_to_string(again.path().join("holiday/plan.txt")).unwrap(),
+        "day one: sea"
+    );
+}
+
+#[test]
+fn hidden_names_split_parts_and_padding_come_out_as_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("video.mp4");
+    // Just over one bot-sized part (50 MB): two parts.
+    write_file(&video, 50_300_000);
+    let out = dir.path().join("sealed");
+
+    let mut app = app(hooks(dir.path()));
+    let mut settings = app.state().settings().clone();
+    settings.hide_name = true;
+    settings.split = Split::Bot;
+    settings.pad = true;
+    settings.output_dir = Some(out.clone());
+    app.state_mut().set_settings(settings);
+    drop_files(&mut app, std::slice::from_ref(&video));
+    app.get_by_label_contains("under a random name");
+    app.get_by_label_contains("50 mb parts");
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    type_into(&mut app, "Confirm passphrase", PASSPHRASE);
+    click(&mut app, "Seal 1 file");
+    wait_until_idle(&mut app);
+    assert!(
+        matches!(app.state().queue()[0].status, Status::Done(_)),
+        "{:?}",
+        app.state().queue()[0].status
+    );
+
+    let parts = names_in(&out);
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    for (number, name) in parts.iter().enumerate() {
+        assert!(!name.contains("video"), "the name is hidden: {name}");
+        assert!(
+            name.ends_with(&format!(".tgseal.00{}", number + 1)),
+            "{name}"
+        );
+        assert!(std::fs::metadata(out.join(name)).unwrap().len() <= 50_000_000);
+    }
+    let total: u64 = parts
+        .iter()
+        .map(|n| std::fs::metadata(out.join(n)).unwrap().len())
+        .sum();
+    // The sealed content is the Padmé size; an unpadded file would be about
+    // 30 KB smaller here (chunk tags and headers add only a few KB).
+    let padded = tgseal_core::padding::padme(50_300_000);
+    assert!(padded > 50_300_000 + 30_000);
+    assert!(total >= padded, "padded: {total} < {padded}");
+
+    // Any one part, dropped on a fresh app, brings back the file under its name.
+    let mut app = self::app(hooks(dir.path()));
+    drop_files(&mut app, &[out.join(&parts[1])]);
+    assert_eq!(app.state().queue()[0].action, Action::Open);
+    app.get_by_label_contains("2 parts");
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    click(&mut app, "Open 1 file");
+    wait_until_idle(&mut app);
+    assert_eq!(
+        app.state().queue()[0].status,
+        Status::Done(out.join("video.mp4"))
+    );
+    assert_eq!(
+        std::fs::read(out.join("video.mp4")).unwrap(),
+        std::fs::read(&video).unwrap()
+    );
+}
+
+#[test]
+fn a_missing_part_is_reported_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("notes.txt");
+    write_file(&original, 5_000);
+    let shape = tgseal_core::shape::ShapeOptions {
+        split: Some(2_000),
+        ..Default::default()
+    };
+    let parts = seal_shaped_with_core(&original, dir.path(), &shape, PASSPHRASE);
+    assert_eq!(parts.len(), 3);
+    std::fs::remove_file(&parts[1]).unwrap();
+
+    let mut app = app(hooks(dir.path()));
+    drop_files(&mut app, std::slice::from_ref(&parts[0]));
+    let Status::Failed(reason) = &app.state().queue()[0].status else {
+        panic!("{:?}", app.state().queue()[0].status);
+    };
+    assert!(reason.contains("notes.txt.tgseal.002"), "{reason}");
+    app.get_by_label(reason);
+    assert!(!app.state().queue()[0].is_pending());
+}
+
+#[test]
+fn armored_text_and_a_folder_of_parts_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("letter.txt");
+    write_file(&original, 20_000);
+    let armored = tgseal_core::shape::ShapeOptions {
+        armor: true,
+        ..Default::default()
+    };
+    let text = seal_shaped_with_core(&original, dir.path(), &armored, PASSPHRASE);
+    let parts_dir = dir.path().join("parts");
+    std::fs::create_dir(&parts_dir).unwrap();
+    let split = tgseal_core::shape::ShapeOptions {
+        split: Some(8_000),
+        ..Default::default()
+    };
+    seal_shaped_with_core(&original, &parts_dir, &split, PASSPHRASE);
+    let expected = std::fs::read(&original).unwrap();
+    std::fs::remove_file(&original).unwrap();
+
+    let mut app = app(hooks(dir.path()));
+    drop_files(&mut app, &[text[0].clone(), parts_dir.clone()]);
+    assert!(app.state().queue().iter().all(|i| i.action == Action::Open));
+    app.get_by_label_contains("armored text");
+    app.get_by_label_contains("3 parts");
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    click(&mut app, "Open 2 files");
+    wait_until_idle(&mut app);
+    assert_eq!(
+        std::fs::read(dir.path().join("letter.txt")).unwrap(),
+        expected
+    );
+    assert_eq!(
+        std::fs::read(parts_dir.join("letter.txt")).unwrap(),
+        expected
+    );
+}
+
+#[test]
+fn padding_a_folder_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("docs");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("a.txt"), "a").unwrap();
+    let mut app = app(hooks(dir.path()));
+    let mut settings = app.state().settings().clone();
+    settings.pad = true;
+    app.state_mut().set_settings(settings);
+    drop_files(&mut app, &[folder]);
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    type_into(&mut app, "Confirm passphrase", PASSPHRASE);
+    click(&mut app, "Seal 1 file");
+    wait_until_idle(&mut app);
+    let Status::Failed(reason) = &app.state().queue()[0].status else {
+        panic!("{:?}", app.state().queue()[0].status);
+    };
+    assert!(reason.contains("folder"), "{reason}");
+    assert_eq!(names_in(dir.path()), ["docs"], "nothing written");
+}
+
+/// Writes an age file of `plain` to `path`, for `to`.
+fn age_file(path: &std::path::Path, plain: &[u8], to: &tgseal_age::EncryptTo) {
+    let input = path.with_extension("plain");
+    std::fs::write(&input, plain).unwrap();
+    tgseal_age::encrypt_age_file(
+        &input,
+        path,
+        false,
+        to,
+        tgseal_age::Armor::Binary,
+        &tgseal_core::Control::new(),
+    )
+    .unwrap();
+    std::fs::remove_file(input).unwrap();
+}
+
+#[test]
+fn age_files_open_with_the_passphrase_or_the_identity_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let with_passphrase = dir.path().join("minutes.txt.age");
+    age_file(
+        &with_passphrase,
+        b"minutes of the meeting",
+        &tgseal_age::EncryptTo::Passphrase {
+            passphrase: tgseal_core::Passphrase::new(PASSPHRASE).unwrap(),
+            // Cheap scrypt for the test; age writes 18.
+            work_factor: 10,
+        },
+    );
+    let key = tgseal_age::generate_identity();
+    let identity = dir.path().join("key.txt");
+    std::fs::write(&identity, key.file_text.as_bytes()).unwrap();
+    let to_key = dir.path().join("budget.csv.age");
+    age_file(
+        &to_key,
+        b"rent,1200",
+        &tgseal_age::EncryptTo::Recipients(vec![
+            tgseal_age::parse_recipient(&key.public_key).unwrap(),
+        ]),
+    );
+    let out = dir.path().join("out");
+
+    // Without an identity file the key-sealed file says what to do.
+    let mut app = app(hooks(dir.path()));
+    let mut settings = app.state().settings().clone();
+    settings.output_dir = Some(out.clone());
+    app.state_mut().set_settings(settings.clone());
+    drop_files(&mut app, &[with_passphrase.clone(), to_key.clone()]);
+    assert_eq!(
+        app.state().queue()[0].action,
+        Action::OpenAge { passphrase: true }
+    );
+    assert_eq!(
+        app.state().queue()[1].action,
+        Action::OpenAge { passphrase: false }
+    );
+    // age files store no name: the result is named after the file.
+    app.get_by_label("Result: ~/Documents/out/minutes.txt");
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    click(&mut app, "Open 2 files");
+    wait_until_idle(&mut app);
+    assert_eq!(
+        std::fs::read(out.join("minutes.txt")).unwrap(),
+        b"minutes of the meeting"
+    );
+    assert_eq!(
+        app.state().queue()[1].status,
+        Status::Failed(tgseal_gui::worker::NO_IDENTITY.into())
+    );
+    assert!(!out.join("budget.csv").exists());
+
+    // With the identity file chosen, no passphrase is needed for it.
+    let mut app = self::app(hooks(dir.path()));
+    settings.age_identity = Some(identity);
+    app.state_mut().set_settings(settings);
+    drop_files(&mut app, std::slice::from_ref(&to_key));
+    click(&mut app, "Open 1 file");
+    wait_until_idle(&mut app);
+    assert_eq!(
+        app.state().queue()[0].status,
+        Status::Done(out.join("budget.csv"))
+    );
+    assert_eq!(std::fs::read(out.join("budget.csv")).unwrap(), b"rent,1200");
+}
+
+#[test]
+fn a_wrong_age_passphrase_is_reported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let sealed = dir.path().join("minutes.txt.age");
+    age_file(
+        &sealed,
+        b"minutes",
+        &tgseal_age::EncryptTo::Passphrase {
+            passphrase: tgseal_core::Passphrase::new(PASSPHRASE).unwrap(),
+            work_factor: 10,
+        },
+    );
+    let mut app = app(hooks(dir.path()));
+    drop_files(&mut app, std::slice::from_ref(&sealed));
+    type_into(&mut app, "Passphrase", "not the passphrase");
+    click(&mut app, "Open 1 file");
+    wait_until_idle(&mut app);
+    let Status::Failed(reason) = &app.state().queue()[0].status else {
+        panic!("{:?}", app.state().queue()[0].status);
+    };
+    assert!(reason.to_lowercase().contains("passphrase"), "{reason}");
+    assert_eq!(names_in(dir.path()), ["minutes.txt.age"]);
 }
 
 #[test]
@@ -302,6 +584,10 @@ fn settings_persist_but_the_passphrase_does_not() {
     let mut settings = app.state().settings().clone();
     settings.output_dir = Some(dir.path().join("sealed"));
     settings.set_preset(tgseal_core::KdfPreset::Paranoid);
+    settings.hide_name = true;
+    settings.split = Split::Premium;
+    settings.pad = true;
+    settings.age_identity = Some(dir.path().join("key.txt"));
     app.state_mut().set_settings(settings.clone());
     app.run();
     assert!(settings.overwrite);
@@ -395,11 +681,12 @@ mod snapshots {
         let sealed = dir.path().join("photo.jpg.tgseal");
         seal_with_core(&original, &sealed, PASSPHRASE);
         std::fs::remove_file(&original).unwrap();
-        let folder = dir.path().join("holiday");
-        std::fs::create_dir(&folder).unwrap();
+        // A lone part whose siblings are missing: listed with the reason.
+        let part = dir.path().join("video.mp4.tgseal.002");
+        std::fs::write(&part, b"tgsealp and then nothing useful").unwrap();
 
         let mut app = rendered_app(hooks(dir.path()));
-        drop_files(&mut app, &[sealed, folder]);
+        drop_files(&mut app, &[sealed, part]);
         type_into(&mut app, "Passphrase", "wrong");
         click(&mut app, "Open 1 file");
         wait_until_idle(&mut app);

@@ -33,15 +33,22 @@ impl ShapeOptions {
     /// a random name with `hide_name`, `.txt` appended with `armor`. Parts add
     /// their numbers to this name.
     pub fn output_name(&self, sealed_name: &str) -> Result<String> {
-        let mut name = if self.hide_name {
+        let name = if self.hide_name {
             names::random_sealed_name()?
         } else {
             sealed_name.to_owned()
         };
-        if self.armor {
-            name = format!("{name}.{ARMORED_EXTENSION}");
+        Ok(self.armored_name(&name))
+    }
+
+    /// `name` with `.txt` appended when the output is armored text (split
+    /// parts are always binary, so they never are).
+    pub fn armored_name(&self, name: &str) -> String {
+        if self.armor && self.split.is_none() {
+            format!("{name}.{ARMORED_EXTENSION}")
+        } else {
+            name.to_owned()
         }
-        Ok(name)
     }
 }
 

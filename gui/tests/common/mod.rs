@@ -172,3 +172,43 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Decrypts a sealed input in any shape (a part, armored text, a sealed
+/// folder) with the core into `into`; returns the path written.
+pub fn open_any_with_core(sealed: &Path, into: &Path, passphrase: &str) -> PathBuf {
+    let keyring = Keyring::new(Passphrase::new(passphrase).unwrap(), KdfCap::DEFAULT);
+    tgseal_core::open::decrypt_any(
+        sealed,
+        &tgseal_core::files::DecryptTarget::Folder(into.to_path_buf()),
+        false,
+        &keyring,
+        &tgseal_core::DecryptOptions::default(),
+        &Control::new(),
+    )
+    .unwrap()
+    .output
+}
+
+/// Seals `input` with the core in the given shape into `dir`; returns the
+/// files written (one, or every part).
+pub fn seal_shaped_with_core(
+    input: &Path,
+    dir: &Path,
+    shape: &tgseal_core::shape::ShapeOptions,
+    passphrase: &str,
+) -> Vec<PathBuf> {
+    let master = MasterKey::derive(&Passphrase::new(passphrase).unwrap(), FAST_KDF).unwrap();
+    let name = tgseal_core::files::sealed_name(input.file_name().unwrap());
+    tgseal_core::shape::seal_path(
+        input,
+        dir,
+        &shape.output_name(&name.to_string_lossy()).unwrap(),
+        false,
+        &master,
+        shape,
+        &EncryptOptions::default(),
+        &Control::new(),
+    )
+    .unwrap()
+    .outputs
+}
