@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
+use tgseal_core::open::{dedupe_parts, input_key};
 use tgseal_core::shape::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
@@ -122,13 +123,15 @@ impl TgsealApp {
     }
 
     /// Adds paths to the queue, as dropping them on the window does. Paths already
-    /// queued and not finished are skipped.
+    /// queued and not finished are skipped, and so are further parts of a split
+    /// file already listed (any one part opens the whole file).
     pub fn add_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
-        for path in paths {
-            let queued = self
-                .queue
-                .iter()
-                .any(|item| item.path == path && !matches!(item.status, Status::Done(_)));
+        let paths: Vec<PathBuf> = paths.into_iter().collect();
+        for path in dedupe_parts(&paths) {
+            let key = input_key(&path);
+            let queued = self.queue.iter().any(|item| {
+                input_key(&item.path) == key && !matches!(item.status, Status::Done(_))
+            });
             if !queued {
                 self.queue
                     .push(Item::new(path, self.settings.output_dir.as_deref()));
@@ -375,9 +378,12 @@ impl TgsealApp {
         });
     }
 
-    /// A path as shown in the window.
+    /// A path as shown in the window: under the home folder as `~/…`.
     fn shown_path(&self, path: &Path) -> String {
-        if let Some((real, alias)) = &self.hooks.path_alias
+        let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
+            .filter(|h| !h.is_empty())
+            .map(|h| (PathBuf::from(h), "~".to_owned()));
+        if let Some((real, alias)) = self.hooks.path_alias.as_ref().or(home.as_ref())
             && let Ok(rest) = path.strip_prefix(real)
         {
             let rest = rest.to_string_lossy();

@@ -327,9 +327,12 @@ fn hidden_names_split_parts_and_padding_come_out_as_chosen() {
     assert!(padded > 50_300_000 + 30_000);
     assert!(total >= padded, "padded: {total} < {padded}");
 
-    // Any one part, dropped on a fresh app, brings back the file under its name.
+    // Any one part, dropped on a fresh app, brings back the file under its name;
+    // the other part dropped too is the same file, listed once.
     let mut app = self::app(hooks(dir.path()));
     drop_files(&mut app, &[out.join(&parts[1])]);
+    drop_files(&mut app, &[out.join(&parts[0])]);
+    assert_eq!(app.state().queue().len(), 1);
     assert_eq!(app.state().queue()[0].action, Action::Open);
     app.get_by_label_contains("2 parts");
     type_into(&mut app, "Passphrase", PASSPHRASE);

@@ -183,22 +183,24 @@ fn count_entries(dir: &Path) -> Result<(usize, usize)> {
     Ok((parts, others))
 }
 
+/// What an input stands for: for a part of a split file, the set (its folder
+/// and base name, `dir/x.tgseal`), since any one part opens the whole set;
+/// for anything else, the path itself.
+pub fn input_key(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    match name.as_deref().and_then(split::parse_part_name) {
+        Some((base, _)) if split::is_part_file(path) => crate::files::parent_dir(path).join(base),
+        _ => path.to_path_buf(),
+    }
+}
+
 /// The inputs with every split file once: of several parts of one split
-/// file given together (`x.tgseal.001 x.tgseal.002`), only the first stays,
-/// since any one part opens the whole set.
+/// file given together (`x.tgseal.001 x.tgseal.002`), only the first stays.
 pub fn dedupe_parts(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut seen = std::collections::HashSet::new();
     inputs
         .iter()
-        .filter(|input| {
-            let name = input.file_name().map(|n| n.to_string_lossy().into_owned());
-            match name.as_deref().and_then(split::parse_part_name) {
-                Some((base, _)) if split::is_part_file(input) => {
-                    seen.insert(crate::files::parent_dir(input).join(base))
-                }
-                _ => true,
-            }
-        })
+        .filter(|input| seen.insert(input_key(input)))
         .cloned()
         .collect()
 }
@@ -331,6 +333,23 @@ mod tests {
 
         assert!(SealedInput::recognise(src.path()).unwrap().is_none());
         assert!(open_into(src.path(), out.path(), PASS).is_err());
+    }
+
+    #[test]
+    fn parts_given_together_count_once() {
+        let src = tempfile::tempdir().unwrap();
+        let (input, _) = plain_file(src.path(), 50_000);
+        let split = ShapeOptions {
+            split: Some(20_000),
+            ..ShapeOptions::default()
+        };
+        let parts = seal(&input, src.path(), split);
+        let mut given = parts.clone();
+        given.push(input.clone());
+        given.push(parts[0].clone());
+        assert_eq!(dedupe_parts(&given), vec![parts[0].clone(), input.clone()]);
+        assert_eq!(input_key(&parts[2]), src.path().join("data.bin.tgseal"));
+        assert_eq!(input_key(&input), input);
     }
 
     #[test]
