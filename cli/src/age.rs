@@ -1,20 +1,22 @@
-//! The age paths of the CLI: `encrypt -r/-R/--age`, age files in `decrypt`,
-//! `inspect` of age files, and `keygen`. The work is done by tgseal-age.
+//! The age paths of the CLI: `encrypt -r/-R/--age`, age files in `decrypt`
+//! (beside sealed files in one call), `inspect` of age files, and `keygen`.
+//! The work is done by tgseal-age; many inputs run through `crate::batch`
+//! exactly as sealed files do.
 
-use std::io::{BufRead, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use tgseal_age::{Armor, DecryptWith, EncryptTo, Identities};
-use tgseal_core::files::{AtomicFile, DecryptTarget};
-use tgseal_core::{Control, KdfCap, Keyring, Passphrase};
+use tgseal_age::{AgeParts, Armor, DecryptWith, EncryptTo, Identities};
+use tgseal_core::files::{AtomicFile, DecryptTarget, parent_dir};
+use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring, Passphrase};
 
+use crate::batch::{self, Done, Job, Settings};
 use crate::cli::{DecryptArgs, EncryptArgs, KeygenArgs};
-use crate::encrypt::check_targets;
+use crate::encrypt::{EncryptJob, check_encrypt_targets, check_targets};
 use crate::passphrase::{self, Purpose};
-use crate::{
-    EXIT_AUTH, EXIT_INTERRUPTED, EXIT_USAGE, batch_exit_code, exit_code, message, progress,
-};
+use crate::{EXIT_AUTH, EXIT_INTERRUPTED, EXIT_USAGE, UsageError};
 
 /// The exit code for an age failure: the same classes as the native format.
 pub fn exit_code_of(err: &tgseal_age::Error) -> u8 {
@@ -27,22 +29,31 @@ pub fn exit_code_of(err: &tgseal_age::Error) -> u8 {
     }
 }
 
-fn label(input: &Path) -> String {
-    input.display().to_string()
-}
-
 // ----- encrypt ---------------------------------------------------------------
 
-/// `tgseal encrypt` with `-r`, `-R` or `--age`.
+/// `tgseal encrypt` with `-r`, `-R` or `--age`: the same batch as sealed files
+/// (`-j`, `--fail-fast`, `--json`, `--each`), writing age files.
 pub fn encrypt(args: EncryptArgs, control: &Control) -> Result<u8> {
     let out = &args.output;
-    let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
-    check_targets(&args.inputs, out.output.as_deref())?;
+    refuse_sealed_only(&args)?;
+    check_encrypt_targets(&args)?;
+    crate::telegram::check_encrypt_args(&args)?;
+    let (jobs, notes) = crate::encrypt::plan(&args, tgseal_age::age_name)?;
+    if let Some(folder) = jobs.iter().find(|job| job.input.is_dir()) {
+        return Err(UsageError(format!(
+            "{} is a folder: age output encrypts one file at a time; use --each to encrypt \
+             every file in it, or leave out -r/-R/--age to seal the folder as one sealed file",
+            folder.input.display()
+        ))
+        .into());
+    }
     let to = if args.age.age {
-        let pass = passphrase::obtain(
+        let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
+        let pass = crate::telegram::encrypt_passphrase(
             out.passphrase_file.as_deref(),
-            Purpose::Encrypt,
+            &args.telegram,
             reads_stdin,
+            out.quiet,
         )?;
         EncryptTo::passphrase(pass)
     } else {
@@ -63,240 +74,397 @@ pub fn encrypt(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let mut failures = Vec::new();
-    for input in &args.inputs {
-        if let Err(err) = encrypt_one(input, &args, &to, armor, control) {
-            let err = err.context(label(input));
-            eprintln!("tgseal: {}", message(&err));
-            failures.push(exit_code(&err));
+    if !out.quiet {
+        for note in notes {
+            eprintln!("tgseal: {note}");
         }
     }
-    Ok(batch_exit_code(&failures))
+    let settings = Settings::of_call("encrypt", "encrypted", &args.batch, out.quiet);
+    Ok(batch::run(&jobs, &settings, control, |job, ctl| {
+        encrypt_one(job, &args, &to, armor, ctl)
+    }))
 }
 
+/// Refuses the options of tgseal's own format that an age file cannot carry
+/// out (docs/AGE.md): an option is never silently dropped.
+fn refuse_sealed_only(args: &EncryptArgs) -> Result<()> {
+    let tg = &args.telegram;
+    let to_keys = !args.age.age;
+    let no_kdf = "age output uses no Argon2id (-r/-R: no key derivation; --age: age's scrypt, \
+                  work factor 2^18)";
+    let no_passphrase = "-r/-R encrypt to public keys, not with a passphrase \
+                         (--age encrypts with one)";
+    let refused = [
+        (
+            tg.pad,
+            "--pad",
+            "the age format has no padding, so an age file shows the content's size; \
+             leave out -r/-R/--age to seal and pad it in tgseal's own format",
+        ),
+        (args.kdf.is_some(), "--kdf", no_kdf),
+        (args.kdf_params.is_some(), "--kdf-params", no_kdf),
+        (
+            args.kdf_per_file,
+            "--kdf-per-file",
+            "every age file gets its own file key anyway (and with --age its own scrypt salt)",
+        ),
+        (
+            args.chunk_log2.is_some(),
+            "--chunk-log2",
+            "age's chunk size is fixed at 64 KiB",
+        ),
+        (
+            to_keys && args.output.passphrase_file.is_some(),
+            "--passphrase-file",
+            no_passphrase,
+        ),
+        (
+            to_keys && tg.generate_passphrase,
+            "--generate-passphrase",
+            no_passphrase,
+        ),
+        (to_keys && tg.allow_weak, "--allow-weak", no_passphrase),
+    ];
+    match refused.into_iter().find(|(given, ..)| *given) {
+        Some((_, flag, why)) => {
+            Err(UsageError(format!("{flag} does not apply to age output: {why}")).into())
+        }
+        None => Ok(()),
+    }
+}
+
+/// Encrypts one input to an age file: beside it, in -O DIR, at -o PATH or on
+/// standard output; under a random name with --hide-name; cut into raw parts
+/// with --split.
 fn encrypt_one(
-    input: &Path,
+    job: &EncryptJob,
     args: &EncryptArgs,
     to: &EncryptTo,
     armor: Armor,
     control: &Control,
-) -> Result<()> {
+) -> Result<Done> {
     let out = &args.output;
-    let bar = progress::bar(&label(input), out.quiet);
-    let job = progress::control_with(control, bar.as_ref());
-    let to_stdout = out.output.as_deref() == Some(Path::new("-"));
-    if input.as_os_str() == "-" || to_stdout {
-        let (mut reader, len): (Box<dyn std::io::Read>, _) = if input.as_os_str() == "-" {
-            (Box::new(std::io::stdin().lock()), None)
-        } else {
-            let file = std::fs::File::open(input)?;
-            let len = file.metadata()?.len();
-            (Box::new(std::io::BufReader::new(file)), Some(len))
-        };
-        if to_stdout {
-            let mut stdout = std::io::stdout().lock();
-            tgseal_age::encrypt(&mut reader, &mut stdout, to, armor, &job, len)?;
-            stdout.flush()?;
-        } else {
-            let target = out.output.clone().unwrap_or_default();
-            let mut file = AtomicFile::create(&target, out.force)?;
-            {
-                let mut writer = std::io::BufWriter::new(file.file());
-                tgseal_age::encrypt(&mut reader, &mut writer, to, armor, &job, len)?;
-                writer.flush()?;
-            }
-            file.commit()?;
-        }
-        return Ok(());
-    }
-    let name = input
-        .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{} has no file name", input.display()))?;
-    let target = match (&out.output, &out.output_dir) {
-        (Some(path), _) => path.clone(),
-        (None, Some(dir)) => dir.join(tgseal_age::age_name(name)),
-        (None, None) => input.with_file_name(tgseal_age::age_name(name)),
+    let (mut input, len): (Box<dyn Read>, _) = if job.input.as_os_str() == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let file = File::open(&job.input)?;
+        let stat = file.metadata()?;
+        let len = stat.is_file().then_some(stat.len());
+        (Box::new(BufReader::with_capacity(1 << 20, file)), len)
     };
-    tgseal_age::encrypt_age_file(input, &target, out.force, to, armor, &job)?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
+    let Some(target) = &job.target else {
+        let mut stdout = std::io::stdout().lock();
+        let summary = tgseal_age::encrypt(&mut input, &mut stdout, to, armor, control, len)?;
+        stdout.flush()?;
+        return Ok(Done::new(None, summary, Vec::new()));
+    };
+    // Empty for a bare name, so that outputs are named as the inputs were.
+    let dir = target.parent().unwrap_or(Path::new(""));
+    // An explicit -o PATH is taken as it is (clap keeps --hide-name from it).
+    let name = if args.telegram.hide_name {
+        tgseal_age::random_age_name()?
+    } else {
+        target
+            .file_name()
+            .ok_or_else(|| anyhow::anyhow!("{} has no file name", target.display()))?
+            .to_string_lossy()
+            .into_owned()
+    };
+    // --each mirrors a tree: its folders may not exist yet.
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    if let Some(limit) = args.telegram.split {
+        let (parts, summary) = tgseal_age::encrypt_to_parts(
+            &mut input, len, dir, &name, limit, out.force, to, control,
+        )?;
+        let notes = if parts.len() > 1 {
+            vec![format!("written as {} parts", parts.len())]
+        } else {
+            Vec::new()
+        };
+        return Ok(Done::new(parts.into_iter().next(), summary, notes));
     }
-    if !out.quiet {
-        eprintln!(
-            "encrypted {} -> {} (age)",
-            input.display(),
-            target.display()
-        );
-    }
-    Ok(())
+    let target = dir.join(name);
+    let summary =
+        tgseal_age::encrypt_to_file(&mut input, len, &target, out.force, to, armor, control)?;
+    Ok(Done::new(Some(target), summary, Vec::new()))
 }
 
 // ----- decrypt ---------------------------------------------------------------
 
 /// Whether `tgseal decrypt` takes the age path: identities were given, or
-/// `--age`, or one of the named inputs is an age file.
+/// `--age`, or one of the named inputs is an age file, a part of a split age
+/// file or a folder holding such parts.
 pub fn wanted(args: &DecryptArgs) -> bool {
     !args.age.identities.is_empty()
         || args.age.age
         || args
             .inputs
             .iter()
-            .any(|p| p.as_os_str() != "-" && matches!(tgseal_age::is_age_file(p), Ok(Some(_))))
+            .any(|p| !matches!(source_of(p, args, false), Source::Sealed))
 }
 
-/// The passphrase, read once from the usual sources when first needed.
-struct LazyPassphrase<'a> {
-    args: &'a DecryptArgs,
-    value: Option<Passphrase>,
+/// What one input of an age-aware `decrypt` is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A sealed file (or its parts, or armored text): tgseal's own format.
+    Sealed,
+    /// An age file on standard input.
+    Stdin,
+    /// An age file.
+    File,
+    /// A part of a split age file, or the folder holding the parts.
+    Parts,
 }
 
-impl LazyPassphrase<'_> {
-    fn get(&mut self) -> Result<&Passphrase> {
-        if self.value.is_none() {
-            let out = &self.args.output;
-            let reads_stdin = self.args.inputs.iter().any(|p| p.as_os_str() == "-");
-            self.value = Some(passphrase::obtain(
-                out.passphrase_file.as_deref(),
-                Purpose::Decrypt,
-                reads_stdin,
-            )?);
-        }
-        self.value
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("no passphrase"))
+fn source_of(input: &Path, args: &DecryptArgs, has_identities: bool) -> Source {
+    if input.as_os_str() == "-" {
+        return if args.age.age || has_identities {
+            Source::Stdin
+        } else {
+            Source::Sealed
+        };
+    }
+    // Before the sniff: part 1 of a split age file starts like an age file.
+    if tgseal_age::is_age_part(input) {
+        Source::Parts
+    } else if matches!(tgseal_age::is_age_file(input), Ok(Some(_))) {
+        Source::File
+    } else {
+        Source::Sealed
     }
 }
 
-/// `tgseal decrypt` when age files are involved. Sealed (tgseal) inputs in
-/// the same call go through the native path with the same passphrase.
+struct DecryptJob {
+    input: PathBuf,
+    source: Source,
+}
+
+impl Job for DecryptJob {
+    fn input(&self) -> &Path {
+        &self.input
+    }
+}
+
+/// The inputs as jobs. Several parts of one split file given together are
+/// decrypted once, for sealed parts and age parts alike.
+fn plan_decrypt(args: &DecryptArgs, identities: &Identities) -> Vec<DecryptJob> {
+    let mut sets = std::collections::HashSet::new();
+    tgseal_core::open::dedupe_parts(&args.inputs)
+        .into_iter()
+        .filter_map(|input| {
+            let source = source_of(&input, args, !identities.is_empty());
+            let name = input.file_name().and_then(|n| n.to_str());
+            let set = name.and_then(tgseal_core::split::parse_part_name);
+            if let (Source::Parts, Some((base, _))) = (source, set) {
+                if !sets.insert(parent_dir(&input).join(base)) {
+                    return None;
+                }
+            }
+            Some(DecryptJob { input, source })
+        })
+        .collect()
+}
+
+/// What opens an age input, and what it needs of the call.
+struct Keys<'a> {
+    passphrase: Option<&'a Passphrase>,
+    identities: &'a Identities,
+    max_work_factor: u8,
+}
+
+/// `tgseal decrypt` when age files are involved: one batch (progress, `-j`,
+/// `--fail-fast`, `--json`, exit codes: docs/BATCH.md) in which each input
+/// is decrypted as what it is, sealed files through `crate::decrypt` with
+/// the same passphrase. The passphrase is asked only if an input needs it.
 pub fn decrypt(args: DecryptArgs, control: &Control) -> Result<u8> {
     let out = &args.output;
     check_targets(&args.inputs, out.output.as_deref())?;
     let identities = load_identities(&args)?;
-    if let Some(dir) = &out.output_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let mut pass = LazyPassphrase {
-        args: &args,
-        value: None,
-    };
-    let mut keyring: Option<Keyring> = None;
-    let mut failures = Vec::new();
-    for input in &args.inputs {
-        let result = decrypt_one(input, &args, &identities, &mut pass, &mut keyring, control);
-        if let Err(err) = result {
-            let err = err.context(label(input));
-            eprintln!("tgseal: {}", message(&err));
-            failures.push(exit_code(&err));
-        }
-    }
-    Ok(batch_exit_code(&failures))
-}
-
-fn max_work_factor(args: &DecryptArgs) -> u8 {
-    if args.no_kdf_limit {
-        // scrypt's own ceiling (log2 N < 64).
-        63
+    let jobs = plan_decrypt(&args, &identities);
+    let needs_passphrase = jobs.iter().any(|job| {
+        job.source == Source::Sealed
+            || AgeInput::open(job)
+                .and_then(|input| input.unlock(&identities))
+                .is_ok_and(|unlock| unlock == Unlock::Passphrase)
+    });
+    let passphrase = if needs_passphrase {
+        let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
+        Some(passphrase::obtain(
+            out.passphrase_file.as_deref(),
+            Purpose::Decrypt,
+            reads_stdin,
+        )?)
     } else {
-        tgseal_age::DEFAULT_MAX_WORK_FACTOR
-    }
-}
-
-fn decrypt_one(
-    input: &Path,
-    args: &DecryptArgs,
-    identities: &Identities,
-    pass: &mut LazyPassphrase<'_>,
-    keyring: &mut Option<Keyring>,
-    control: &Control,
-) -> Result<()> {
-    let from_stdin = input.as_os_str() == "-";
-    let is_age = from_stdin && (args.age.age || !identities.is_empty())
-        || !from_stdin && tgseal_age::is_age_file(input)?.is_some();
-    if !is_age {
-        if keyring.is_none() {
+        None
+    };
+    // One keyring for the sealed files, as in crate::decrypt (FORMAT.md §8).
+    let keyring = match &passphrase {
+        Some(pass) if jobs.iter().any(|job| job.source == Source::Sealed) => {
             let cap = if args.no_kdf_limit {
                 KdfCap::UNLIMITED
             } else {
                 KdfCap::DEFAULT
             };
-            *keyring = Some(Keyring::new(Passphrase::new(pass.get()?.expose())?, cap));
+            Some(Keyring::new(Passphrase::new(pass.expose())?, cap))
+        }
+        _ => None,
+    };
+    if let Some(dir) = &out.output_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let cores = args.batch.cores();
+    let options = DecryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
+        cores,
+        cores,
+        jobs.len(),
+    ));
+    let keys = Keys {
+        passphrase: passphrase.as_ref(),
+        identities: &identities,
+        max_work_factor: if args.no_kdf_limit {
+            // scrypt's own ceiling (log2 N < 64).
+            63
+        } else {
+            tgseal_age::DEFAULT_MAX_WORK_FACTOR
+        },
+    };
+    let settings = Settings::of_call("decrypt", "opened", &args.batch, out.quiet);
+    Ok(batch::run(&jobs, &settings, control, |job, ctl| {
+        if job.source != Source::Sealed {
+            return decrypt_one(job, &args, &keys, ctl);
         }
         let keyring = keyring
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("no passphrase"))?;
-        return crate::decrypt::decrypt_one(
-            input,
-            args,
-            keyring,
-            &tgseal_core::DecryptOptions::default(),
-            control,
-        )
-        .map(drop);
+        crate::decrypt::decrypt_one(&job.input, &args, keyring, &options, ctl)
+    }))
+}
+
+/// How an age input is opened.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unlock {
+    Passphrase,
+    Identities,
+}
+
+/// An age input, found: where its bytes come from.
+enum AgeInput {
+    Stdin,
+    File(PathBuf),
+    Parts(AgeParts),
+}
+
+impl AgeInput {
+    /// Finds the input of `job` (for parts: the whole set, checked).
+    fn open(job: &DecryptJob) -> Result<Self> {
+        Ok(match job.source {
+            Source::Stdin => AgeInput::Stdin,
+            Source::Parts => AgeInput::Parts(AgeParts::find(&job.input)?),
+            Source::File | Source::Sealed => AgeInput::File(job.input.clone()),
+        })
     }
-    // Passphrase or identities: files say so in their header; standard
-    // input uses the identities when there are any.
-    let use_passphrase = if from_stdin {
-        identities.is_empty()
-    } else {
-        let summary = tgseal_age::inspect(std::io::BufReader::new(std::fs::File::open(input)?));
-        match summary {
-            Ok(s) if s.is_passphrase() => true,
-            Ok(s) if s.mixes_passphrase() => return Err(tgseal_age::Error::MixedPassphrase.into()),
-            Ok(_) if identities.is_empty() => return Err(tgseal_age::Error::NeedsIdentity.into()),
+
+    /// The age file's bytes, and how many there are when known.
+    fn reader(&self) -> Result<(Box<dyn BufRead>, Option<u64>)> {
+        Ok(match self {
+            AgeInput::Stdin => (Box::new(std::io::stdin().lock()), None),
+            AgeInput::File(path) => {
+                let file = File::open(path)?;
+                let len = file.metadata()?.len();
+                (Box::new(BufReader::with_capacity(1 << 20, file)), Some(len))
+            }
+            AgeInput::Parts(parts) => (
+                Box::new(BufReader::with_capacity(1 << 20, parts.reader())),
+                Some(parts.len()),
+            ),
+        })
+    }
+
+    /// Passphrase or identities: files say so in their header (a passphrase
+    /// file's only stanza is scrypt); standard input, which can be read only
+    /// once, uses the identities when there are any.
+    fn unlock(&self, identities: &Identities) -> Result<Unlock> {
+        let fallback = if identities.is_empty() {
+            Unlock::Passphrase
+        } else {
+            Unlock::Identities
+        };
+        if let AgeInput::Stdin = self {
+            return Ok(fallback);
+        }
+        match tgseal_age::inspect(self.reader()?.0) {
+            Ok(s) if s.is_passphrase() => Ok(Unlock::Passphrase),
+            Ok(s) if s.mixes_passphrase() => Err(tgseal_age::Error::MixedPassphrase.into()),
+            Ok(_) if identities.is_empty() => Err(tgseal_age::Error::NeedsIdentity.into()),
+            Ok(_) => Ok(Unlock::Identities),
             // A header we cannot read: let the decryptor say what is wrong.
-            _ => identities.is_empty(),
+            Err(_) => Ok(fallback),
         }
+    }
+}
+
+/// Decrypts one age input (a file, the parts of one, standard input)
+/// atomically to a file, or to standard output with `-o -`.
+fn decrypt_one(
+    job: &DecryptJob,
+    args: &DecryptArgs,
+    keys: &Keys<'_>,
+    control: &Control,
+) -> Result<Done> {
+    let input = AgeInput::open(job)?;
+    let with = match input.unlock(keys.identities)? {
+        Unlock::Passphrase => DecryptWith::Passphrase {
+            passphrase: keys
+                .passphrase
+                .ok_or_else(|| anyhow::anyhow!("no passphrase"))?,
+            max_work_factor: keys.max_work_factor,
+        },
+        Unlock::Identities => DecryptWith::Identities(keys.identities),
     };
-    let with = if use_passphrase {
-        DecryptWith::Passphrase {
-            passphrase: pass.get()?,
-            max_work_factor: max_work_factor(args),
-        }
-    } else {
-        DecryptWith::Identities(identities)
+    let notes = match &input {
+        AgeInput::Parts(parts) => vec![format!("read from {} parts", parts.paths().count())],
+        _ => Vec::new(),
     };
     let out = &args.output;
-    let bar = progress::bar(&label(input), out.quiet);
-    let job = progress::control_with(control, bar.as_ref());
-    let to_stdout = out.output.as_deref() == Some(Path::new("-"));
-    if from_stdin || to_stdout {
-        let reader: Box<dyn BufRead> = if from_stdin {
-            Box::new(std::io::stdin().lock())
-        } else {
-            Box::new(std::io::BufReader::new(std::fs::File::open(input)?))
-        };
-        if to_stdout {
+    let (path, summary) = match (&out.output, &input) {
+        (Some(path), _) if path.as_os_str() == "-" => {
             // Standard output cannot be atomic: each chunk is written only
             // after it verified, and a failure still ends with an error.
+            let (reader, len) = input.reader()?;
             let mut stdout = std::io::stdout().lock();
-            tgseal_age::decrypt(reader, &mut stdout, with, &job, None)?;
+            let summary =
+                tgseal_age::decrypt(reader, &mut stdout, with, control, len).map_err(|e| {
+                    match &input {
+                        AgeInput::Parts(parts) => parts.explain(e),
+                        _ => e,
+                    }
+                })?;
             stdout.flush()?;
-        } else {
-            let target = out.output.clone().unwrap_or_default();
-            let mut file = AtomicFile::create(&target, out.force)?;
-            {
-                let mut writer = std::io::BufWriter::new(file.file());
-                tgseal_age::decrypt(reader, &mut writer, with, &job, None)?;
-                writer.flush()?;
-            }
-            file.commit()?;
+            return Ok(Done::new(None, summary, notes));
         }
-        return Ok(());
-    }
-    let target = match (&out.output, &out.output_dir) {
+        (target, AgeInput::Stdin) => {
+            let target = target.clone().unwrap_or_default();
+            let stdin = std::io::stdin().lock();
+            tgseal_age::decrypt_to_file(stdin, None, &target, with, out.force, control)?
+        }
+        (_, AgeInput::File(file)) => {
+            tgseal_age::decrypt_age_file(file, &target_of(file, args), with, out.force, control)?
+        }
+        (_, AgeInput::Parts(parts)) => {
+            let target = target_of(parts.base(), args);
+            tgseal_age::decrypt_age_parts(parts, &target, with, out.force, control)?
+        }
+    };
+    Ok(Done::new(Some(path), summary, notes))
+}
+
+/// -o PATH, -O DIR, or the folder of the input.
+fn target_of(input: &Path, args: &DecryptArgs) -> DecryptTarget {
+    match (&args.output.output, &args.output.output_dir) {
         (Some(path), _) => DecryptTarget::Path(path.clone()),
         (None, Some(dir)) => DecryptTarget::Folder(dir.clone()),
-        (None, None) => DecryptTarget::Folder(tgseal_core::files::parent_dir(input).to_path_buf()),
-    };
-    let (path, _) = tgseal_age::decrypt_age_file(input, &target, with, out.force, &job)?;
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
+        (None, None) => DecryptTarget::Folder(parent_dir(input).to_path_buf()),
     }
-    if !out.quiet {
-        eprintln!("opened {} -> {} (age)", input.display(), path.display());
-    }
-    Ok(())
 }
 
 /// Loads every `-i` file. Encrypted identity files and SSH keys ask for

@@ -9,8 +9,17 @@ use anyhow::Result;
 use serde_json::json;
 use tgseal_core::Control;
 
+use crate::cli::BatchArgs;
 use crate::progress::BatchProgress;
 use crate::{UsageError, batch_exit_code, exit_code, message};
+
+impl BatchArgs {
+    /// The call's core budget: `-j N`, or every core (docs/BATCH.md).
+    pub fn cores(&self) -> usize {
+        self.jobs
+            .map_or_else(tgseal_core::batch::available_cores, |n| n as usize)
+    }
+}
 
 /// How a batch runs and reports.
 pub struct Settings {
@@ -24,6 +33,25 @@ pub struct Settings {
     pub quiet: bool,
 }
 
+impl Settings {
+    /// The settings of a call with these batch options (`-j`, `--fail-fast`, `--json`).
+    pub fn of_call(
+        operation: &'static str,
+        verb: &'static str,
+        batch: &BatchArgs,
+        quiet: bool,
+    ) -> Self {
+        Settings {
+            operation,
+            verb,
+            jobs: batch.cores(),
+            fail_fast: batch.fail_fast,
+            json: batch.json,
+            quiet,
+        }
+    }
+}
+
 /// What one successful input produced.
 pub struct Done {
     /// The path written; `None` for standard output.
@@ -32,6 +60,19 @@ pub struct Done {
     pub bytes_out: u64,
     /// Things worth saying that were not errors (skipped entries).
     pub notes: Vec<String>,
+}
+
+impl Done {
+    /// What an input produced: the path written (`None` for standard output),
+    /// the bytes moved, and notes.
+    pub fn new(output: Option<PathBuf>, summary: tgseal_core::Summary, notes: Vec<String>) -> Self {
+        Done {
+            output,
+            bytes_in: summary.bytes_in,
+            bytes_out: summary.bytes_out,
+            notes,
+        }
+    }
 }
 
 /// One input of a batch: what to show, and the data the worker needs.
@@ -180,9 +221,12 @@ fn record_err(operation: &str, input: &Path, err: &anyhow::Error) -> serde_json:
     })
 }
 
-/// The core's stable error identifier; "usage", "io" or "other" otherwise.
+/// The core's (or the age paths') stable error identifier; "usage", "io" or
+/// "other" otherwise.
 fn error_kind(err: &anyhow::Error) -> &'static str {
-    if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
+    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
+        e.kind()
+    } else if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
         e.kind()
     } else if err.downcast_ref::<UsageError>().is_some() {
         "usage"

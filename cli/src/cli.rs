@@ -135,9 +135,9 @@ pub struct EncryptArgs {
     /// files sealed together cannot be linked by their shared salt
     #[arg(long)]
     pub kdf_per_file: bool,
-    /// Key-derivation strength: interactive (64 MiB), default (256 MiB), paranoid (1 GiB)
-    #[arg(long, value_enum, default_value_t = KdfChoice::Default, conflicts_with = "kdf_params")]
-    pub kdf: KdfChoice,
+    /// Key-derivation strength: interactive (64 MiB), default (256 MiB), paranoid (1 GiB) [default: default]
+    #[arg(long, value_enum, conflicts_with = "kdf_params")]
+    pub kdf: Option<KdfChoice>,
     /// Exact Argon2id parameters MEMORY_KIB,PASSES,LANES (for tests and benchmarks; weaker than the presets)
     #[arg(long, value_name = "M,T,P", value_parser = parse_kdf_params, hide_short_help = true)]
     pub kdf_params: Option<tgseal_core::KdfParams>,

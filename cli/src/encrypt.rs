@@ -1,6 +1,6 @@
 //! `tgseal encrypt`.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,12 +11,12 @@ use tgseal_core::{Control, EncryptOptions, Metadata};
 
 use crate::UsageError;
 use crate::batch::{self, Done, Job, Settings};
-use crate::cli::EncryptArgs;
+use crate::cli::{EncryptArgs, KdfChoice};
 
 /// One input and where its sealed file goes (`None` = standard output).
-struct EncryptJob {
-    input: PathBuf,
-    target: Option<PathBuf>,
+pub(crate) struct EncryptJob {
+    pub input: PathBuf,
+    pub target: Option<PathBuf>,
 }
 
 impl Job for EncryptJob {
@@ -31,13 +31,10 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     }
     let out = &args.output;
     let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
-    check_targets(&args.inputs, out.output.as_deref())?;
-    if args.each && out.output.is_some() {
-        return Err(UsageError("--each writes many files: use -O DIR, not -o".into()).into());
-    }
-    let params = args
-        .kdf_params
-        .unwrap_or_else(|| tgseal_core::KdfPreset::from(args.kdf).params());
+    check_encrypt_targets(&args)?;
+    let params = args.kdf_params.unwrap_or_else(|| {
+        tgseal_core::KdfPreset::from(args.kdf.unwrap_or(KdfChoice::Default)).params()
+    });
     crate::telegram::check_encrypt_args(&args)?;
     let pass = crate::telegram::encrypt_passphrase(
         out.passphrase_file.as_deref(),
@@ -48,7 +45,7 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(dir) = &out.output_dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let (jobs, notes) = plan(&args)?;
+    let (jobs, notes) = plan(&args, sealed_name)?;
     if !out.quiet {
         for note in notes {
             eprintln!("tgseal: {note}");
@@ -58,10 +55,7 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     let keys = BatchKeys::new(pass, params, args.kdf_per_file)?;
     // -j N is the core budget: up to N inputs at once, the rest of the budget
     // to each input's payload (docs/BATCH.md).
-    let cores = args
-        .batch
-        .jobs
-        .map_or_else(tgseal_core::batch::available_cores, |n| n as usize);
+    let cores = args.batch.cores();
     let job_count = cores;
     let mut options = EncryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
         cores,
@@ -71,22 +65,19 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
         options = options.with_chunk_size(chunk_size);
     }
-    let settings = Settings {
-        operation: "encrypt",
-        verb: "sealed",
-        jobs: job_count,
-        fail_fast: args.batch.fail_fast,
-        json: args.batch.json,
-        quiet: out.quiet,
-    };
+    let settings = Settings::of_call("encrypt", "sealed", &args.batch, out.quiet);
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
         encrypt_one(job, &args, &keys, &options, ctl)
     }))
 }
 
 /// The inputs as jobs: `--each` expands folders into their files, mirrored
-/// under -O DIR (or sealed beside each file).
-fn plan(args: &EncryptArgs) -> Result<(Vec<EncryptJob>, Vec<String>)> {
+/// under -O DIR (or sealed beside each file). `name_of` names an output after
+/// its input (`sealed_name`, or `age_name` for age output).
+pub(crate) fn plan(
+    args: &EncryptArgs,
+    name_of: fn(&OsStr) -> OsString,
+) -> Result<(Vec<EncryptJob>, Vec<String>)> {
     let out = &args.output;
     let mut jobs = Vec::new();
     let mut notes = Vec::new();
@@ -104,7 +95,7 @@ fn plan(args: &EncryptArgs) -> Result<(Vec<EncryptJob>, Vec<String>)> {
                 .with_context(|| format!("cannot list {}", input.display()))?;
             notes.extend(skipped);
             for rel in files {
-                let sealed = sealed_rel(&rel);
+                let sealed = renamed_rel(&rel, name_of);
                 let target = match &out.output_dir {
                     Some(dir) => dir.join(&sealed),
                     None => input.join(&sealed),
@@ -119,8 +110,8 @@ fn plan(args: &EncryptArgs) -> Result<(Vec<EncryptJob>, Vec<String>)> {
         let target = match (&out.output, &out.output_dir) {
             (Some(path), _) if path.as_os_str() == "-" => None,
             (Some(path), _) => Some(path.clone()),
-            (None, Some(dir)) => Some(dir.join(sealed_name(&base_name(input)?))),
-            (None, None) => Some(beside(input)?),
+            (None, Some(dir)) => Some(dir.join(name_of(&base_name(input)?))),
+            (None, None) => Some(beside(input, name_of)?),
         };
         jobs.push(EncryptJob {
             input: input.clone(),
@@ -130,9 +121,9 @@ fn plan(args: &EncryptArgs) -> Result<(Vec<EncryptJob>, Vec<String>)> {
     Ok((jobs, notes))
 }
 
-fn sealed_rel(rel: &Path) -> PathBuf {
+fn renamed_rel(rel: &Path, name_of: fn(&OsStr) -> OsString) -> PathBuf {
     match rel.file_name() {
-        Some(name) => rel.with_file_name(sealed_name(name)),
+        Some(name) => rel.with_file_name(name_of(name)),
         None => rel.to_path_buf(),
     }
 }
@@ -150,14 +141,23 @@ fn base_name(input: &Path) -> Result<OsString> {
 }
 
 /// `a/b.pdf` → `a/b.pdf.tgseal`; `notes/` → `notes.tgseal`; `.` → `../NAME.tgseal`.
-fn beside(input: &Path) -> Result<PathBuf> {
-    let name = sealed_name(&base_name(input)?);
+fn beside(input: &Path, name_of: fn(&OsStr) -> OsString) -> Result<PathBuf> {
+    let name = name_of(&base_name(input)?);
     if input.file_name().is_some() {
         Ok(input.with_file_name(name))
     } else {
         let real = std::fs::canonicalize(input)?;
         Ok(real.parent().unwrap_or(Path::new("/")).join(name))
     }
+}
+
+/// [`check_targets`] for `encrypt`, which also has `--each`.
+pub(crate) fn check_encrypt_targets(args: &EncryptArgs) -> Result<()> {
+    check_targets(&args.inputs, args.output.output.as_deref())?;
+    if args.each && args.output.output.is_some() {
+        return Err(UsageError("--each writes many files: use -O DIR, not -o".into()).into());
+    }
+    Ok(())
 }
 
 /// Refuses combinations that cannot work before any passphrase is asked.

@@ -580,3 +580,455 @@ fn standard_input_and_output_work_for_age_passphrase_files() {
     assert_ok(&out);
     assert_eq!(out.stdout, content());
 }
+
+// ----- the Telegram options with age output (docs/AGE.md) ----------------------
+
+/// The files in `dir` other than the setup's own.
+fn outputs(dir: &Path) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| !["doc.bin", "key.txt"].contains(&n.as_str()))
+        .collect()
+}
+
+fn age_decrypts(dir: &Path, file: &str) {
+    let Some(age) = tool("age") else {
+        return;
+    };
+    run_tool(age, dir, &["-d", "-i", "key.txt", "-o", "by-age.bin", file]);
+    assert_eq!(std::fs::read(dir.join("by-age.bin")).unwrap(), content());
+    std::fs::remove_file(dir.join("by-age.bin")).unwrap();
+}
+
+#[test]
+fn hide_name_gives_a_random_age_name_that_age_decrypts() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &public, "--hide-name", "doc.bin"],
+    ));
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &public, "--hide-name", "doc.bin"],
+    ));
+    let written = outputs(d);
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert_ne!(written[0], written[1]);
+    for name in &written {
+        let stem = name.strip_suffix(".age").unwrap();
+        assert_eq!(stem.len(), 8, "{name}");
+        assert!(
+            stem.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+            "{name}"
+        );
+        age_decrypts(d, name);
+    }
+    // tgseal opens it too: the random name without .age.
+    assert_ok(&tgseal(
+        d,
+        &["decrypt", "-i", "key.txt", "-O", "out", &written[0]],
+    ));
+    let stem = written[0].strip_suffix(".age").unwrap();
+    assert_eq!(std::fs::read(d.join("out").join(stem)).unwrap(), content());
+}
+
+/// Encrypts doc.bin to `public` split into parts of 64 KiB in `parts/`; returns their names.
+fn split_into_parts(d: &Path, public: &str) -> Vec<String> {
+    let out = tgseal(
+        d,
+        &[
+            "encrypt", "-r", public, "--split", "64K", "-O", "parts", "doc.bin",
+        ],
+    );
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("written as 4 parts"),
+        "{}",
+        stderr(&out)
+    );
+    names(&d.join("parts"))
+}
+
+#[test]
+fn split_age_parts_are_raw_bytes_that_cat_joins_for_age() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    let parts = split_into_parts(d, &public);
+    assert_eq!(
+        parts,
+        [
+            "doc.bin.age.001",
+            "doc.bin.age.002",
+            "doc.bin.age.003",
+            "doc.bin.age.004"
+        ]
+    );
+    let mut joined = Vec::new();
+    for part in &parts {
+        let bytes = std::fs::read(d.join("parts").join(part)).unwrap();
+        assert!(bytes.len() <= 64 * 1024, "{part}: {}", bytes.len());
+        if part.ends_with(".001") {
+            assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+            assert_eq!(bytes.len(), 64 * 1024, "a part is filled to the limit");
+        }
+        joined.extend(bytes);
+    }
+    let Some(mut sh) = tool("sh") else { return };
+    let status = sh
+        .current_dir(d)
+        .args(["-c", "cat parts/doc.bin.age.0* > joined.age"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::read(d.join("joined.age")).unwrap(), joined);
+    age_decrypts(d, "joined.age");
+    // Hidden and split: the parts carry the random name.
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt",
+            "-r",
+            &public,
+            "--split",
+            "64K",
+            "--hide-name",
+            "-O",
+            "hidden",
+            "doc.bin",
+        ],
+    ));
+    let hidden = names(&d.join("hidden"));
+    assert_eq!(hidden.len(), 4, "{hidden:?}");
+    assert!(
+        hidden[0].ends_with(".age.001") && !hidden[0].contains("doc"),
+        "{hidden:?}"
+    );
+}
+
+#[test]
+fn tgseal_decrypts_split_age_parts_from_one_part_all_parts_or_the_folder() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    let parts = split_into_parts(d, &public);
+    let part = |i: usize| format!("parts/{}", parts[i]);
+    for (out, args) in [
+        ("one", vec![part(2)]),
+        ("all", (0..4).map(part).collect()),
+        ("folder", vec!["parts".to_owned()]),
+    ] {
+        let mut all = vec!["decrypt", "-i", "key.txt", "-O", out, "--json"];
+        all.extend(args.iter().map(String::as_str));
+        let result = tgseal(d, &all);
+        assert_ok(&result);
+        let lines = String::from_utf8_lossy(&result.stdout).lines().count();
+        assert_eq!(lines, 1, "{out}: the set is decrypted once");
+        assert_eq!(names(&d.join(out)), ["doc.bin"], "{out}");
+        assert_eq!(
+            std::fs::read(d.join(out).join("doc.bin")).unwrap(),
+            content()
+        );
+    }
+    // A passphrase file split the same way opens with the passphrase.
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt", "--age", "--split", "100K", "-o", "p.age", "doc.bin",
+        ],
+    ));
+    assert_ok(&tgseal(d, &["decrypt", "-O", "pass", "p.age.002"]));
+    assert_eq!(std::fs::read(d.join("pass/p")).unwrap(), content());
+}
+
+#[test]
+fn a_missing_middle_part_is_named_and_nothing_is_written() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    split_into_parts(d, &public);
+    std::fs::remove_file(d.join("parts/doc.bin.age.002")).unwrap();
+    for given in ["parts/doc.bin.age.003", "parts"] {
+        fails(
+            d,
+            &["-i", "key.txt", given],
+            1,
+            "doc.bin.age.002: part 2 of the split age file is missing",
+        );
+    }
+}
+
+#[test]
+fn a_missing_last_part_reads_as_truncated_and_nothing_is_written() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    split_into_parts(d, &public);
+    std::fs::remove_file(d.join("parts/doc.bin.age.004")).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "parts/doc.bin.age.001"],
+        3,
+        "the age file is truncated: its parts end with doc.bin.age.003 before the file's final chunk; \
+         doc.bin.age.004 is missing",
+    );
+    // A part changed inside, the last part present: that is damage, not a missing part.
+    split_into_parts_again(d, &public);
+    let middle = d.join("parts/doc.bin.age.002");
+    let mut bytes = std::fs::read(&middle).unwrap();
+    bytes[1000] ^= 1;
+    std::fs::write(&middle, bytes).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "parts/doc.bin.age.001"],
+        3,
+        "a payload chunk does not verify",
+    );
+}
+
+fn split_into_parts_again(d: &Path, public: &str) {
+    std::fs::remove_dir_all(d.join("parts")).unwrap();
+    split_into_parts(d, public);
+}
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn json_lines_report_age_encrypt_and_decrypt() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    std::fs::write(d.join("small.txt"), b"small").unwrap();
+    let out = tgseal(
+        d,
+        &[
+            "encrypt",
+            "-r",
+            &public,
+            "--json",
+            "-O",
+            "enc",
+            "doc.bin",
+            "small.txt",
+        ],
+    );
+    assert_ok(&out);
+    let mut records = json_lines(&out);
+    records.sort_by_key(|r| r["input"].as_str().unwrap().to_owned());
+    assert_eq!(records.len(), 2);
+    for (record, (input, len)) in records.iter().zip([("doc.bin", 200_000), ("small.txt", 5)]) {
+        assert_eq!(record["operation"], "encrypt");
+        assert_eq!(record["status"], "ok");
+        assert_eq!(record["input"], input);
+        let output = format!("enc/{input}.age");
+        assert_eq!(record["output"], output.as_str());
+        assert_eq!(record["bytes_in"], len);
+        let written = std::fs::metadata(d.join(&output)).unwrap().len();
+        assert_eq!(record["bytes_out"], written);
+    }
+    // A mixed call: an age file, a sealed file, one no key opens, one missing.
+    assert_ok(&tgseal(d, &["keygen", "-o", "other.txt"]));
+    let other = stderr(&tgseal(d, &["keygen", "-o", "third.txt"]))
+        .trim()
+        .strip_prefix("Public key: ")
+        .unwrap()
+        .to_owned();
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &other, "-o", "foreign.age", "small.txt"],
+    ));
+    assert_ok(&tgseal(
+        d,
+        &[
+            "encrypt",
+            "--kdf-params",
+            "64,1,1",
+            "-o",
+            "sealed.tgseal",
+            "small.txt",
+        ],
+    ));
+    let out = tgseal(
+        d,
+        &[
+            "decrypt",
+            "-i",
+            "key.txt",
+            "-O",
+            "dec",
+            "--json",
+            "enc/doc.bin.age",
+            "sealed.tgseal",
+            "foreign.age",
+            "missing.age",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let records = json_lines(&out);
+    let by_input = |input: &str| {
+        records
+            .iter()
+            .find(|r| r["input"] == input)
+            .unwrap_or_else(|| panic!("no record for {input}: {records:?}"))
+    };
+    assert_eq!(records.len(), 4);
+    let age = by_input("enc/doc.bin.age");
+    assert_eq!(age["status"], "ok");
+    assert_eq!(age["output"], "dec/doc.bin");
+    assert_eq!(age["bytes_out"], 200_000);
+    assert_eq!(
+        age["bytes_in"],
+        std::fs::metadata(d.join("enc/doc.bin.age")).unwrap().len()
+    );
+    assert_eq!(by_input("sealed.tgseal")["output"], "dec/small.txt");
+    let foreign = by_input("foreign.age");
+    assert_eq!(foreign["status"], "error");
+    assert_eq!(foreign["error_kind"], "no_matching_identity");
+    assert_eq!(by_input("missing.age")["error_kind"], "io");
+    assert!(
+        stderr(&out).contains("opened 2 of 4 inputs; 2 failed"),
+        "{}",
+        stderr(&out)
+    );
+    // --fail-fast with one job at a time: nothing is started after the failure.
+    let out = tgseal(
+        d,
+        &[
+            "decrypt",
+            "-i",
+            "key.txt",
+            "-O",
+            "ff",
+            "--json",
+            "-j",
+            "1",
+            "--fail-fast",
+            "foreign.age",
+            "enc/small.txt.age",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let records = json_lines(&out);
+    assert_eq!(records[1]["status"], "skipped", "{records:?}");
+    assert!(!d.join("ff/small.txt").exists());
+}
+
+#[test]
+fn options_of_the_sealed_format_are_refused_with_age_output() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    std::fs::create_dir(d.join("folder")).unwrap();
+    let refused: [(&[&str], &str); 10] = [
+        (
+            &["--pad"],
+            "--pad does not apply to age output: the age format has no padding",
+        ),
+        (&["--kdf", "paranoid"], "--kdf does not apply to age output"),
+        (
+            &["--kdf-params", "64,1,1"],
+            "--kdf-params does not apply to age output",
+        ),
+        (
+            &["--kdf-per-file"],
+            "--kdf-per-file does not apply to age output",
+        ),
+        (
+            &["--chunk-log2", "16"],
+            "--chunk-log2 does not apply to age output",
+        ),
+        (
+            &["--passphrase-file", "key.txt"],
+            "--passphrase-file does not apply to age output",
+        ),
+        (
+            &["--generate-passphrase"],
+            "--generate-passphrase does not apply to age output",
+        ),
+        (
+            &["--allow-weak"],
+            "--allow-weak does not apply to age output",
+        ),
+        (&["--split", "1M", "-o", "-"], "--split writes part files"),
+        (
+            &["folder"],
+            "folder is a folder: age output encrypts one file at a time",
+        ),
+    ];
+    for (extra, message) in refused {
+        let mut args = vec!["encrypt", "-r", &public];
+        args.extend_from_slice(extra);
+        if extra != ["folder"] {
+            args.push("doc.bin");
+        }
+        let out = tgseal(d, &args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(message),
+            "{extra:?}: {}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "{extra:?}");
+        assert!(
+            outputs(d).iter().all(|n| n == "folder"),
+            "{extra:?}: {:?}",
+            outputs(d)
+        );
+    }
+    // With --age the passphrase options apply; --pad and the KDF options still do not.
+    let out = tgseal(d, &["encrypt", "--age", "--pad", "doc.bin"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn each_encrypts_every_file_of_a_folder_to_age() {
+    let (dir, public) = setup();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("tree/sub")).unwrap();
+    std::fs::write(d.join("tree/a.txt"), b"a").unwrap();
+    std::fs::write(d.join("tree/sub/b.txt"), b"b").unwrap();
+    assert_ok(&tgseal(
+        d,
+        &["encrypt", "-r", &public, "--each", "-O", "enc", "tree"],
+    ));
+    assert_eq!(names(&d.join("enc")), ["a.txt.age", "sub"]);
+    assert_ok(&tgseal(
+        d,
+        &[
+            "decrypt",
+            "-i",
+            "key.txt",
+            "-o",
+            "b.txt",
+            "enc/sub/b.txt.age",
+        ],
+    ));
+    assert_eq!(std::fs::read(d.join("b.txt")).unwrap(), b"b");
+}
+
+#[test]
+fn a_generated_passphrase_opens_the_age_file() {
+    let (dir, _) = setup();
+    let d = dir.path();
+    let out = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["encrypt", "--age", "--generate-passphrase", "doc.bin"])
+        .env_remove("TGSEAL_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    let text = stderr(&out);
+    let generated = text
+        .lines()
+        .find_map(|line| line.strip_prefix("    "))
+        .unwrap_or_else(|| panic!("no passphrase shown: {text}"));
+    let opened = Command::new(tgseal_path())
+        .current_dir(d)
+        .args(["decrypt", "-o", "back.bin", "doc.bin.age"])
+        .env("TGSEAL_PASSPHRASE", generated)
+        .output()
+        .unwrap();
+    assert_ok(&opened);
+    assert_eq!(std::fs::read(d.join("back.bin")).unwrap(), content());
+}

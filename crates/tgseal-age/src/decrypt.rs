@@ -5,18 +5,19 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use age::secrecy::SecretString;
 use tgseal_core::files::{AtomicFile, DecryptTarget, safe_base_name};
-use tgseal_core::{Control, Passphrase};
+use tgseal_core::{Control, Passphrase, Summary};
 
+use crate::count::{self, Counting};
 use crate::detect::{
     Encoding, armor_begins_properly, bad_begin_line, inspect, skip_leading_whitespace, sniff,
 };
+use crate::encrypt::one_scrypt_at_a_time;
 use crate::error::{Error, Result, from_decrypt, from_io};
 use crate::keys::Identities;
+use crate::parts::AgeParts;
 
 /// Default cap on the scrypt work factor, as log2(N): 2^21 needs 2 GiB of
 /// memory (128·r·N bytes, r = 8), the same memory cap as the native format's
@@ -47,33 +48,8 @@ impl<'a> DecryptWith<'a> {
     }
 }
 
-/// Counts bytes read, for progress reports. The count is shared because the
-/// age crate's readers do not give their inner reader back.
-struct Counting<R> {
-    inner: R,
-    count: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Counting<R> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, amt: usize) {
-        self.count.fetch_add(amt as u64, Ordering::Relaxed);
-        self.inner.consume(amt);
-    }
-}
-
-/// Decrypts the age file read from `input` into `output`; returns the
-/// plaintext length. Progress is reported in input bytes against
+/// Decrypts the age file read from `input` into `output`; returns the bytes
+/// read (the age file) and written (the plaintext). Progress is reported in input bytes against
 /// `input_len` when known. Each 64 KiB chunk is written only after it
 /// verified; on error, earlier verified chunks may already be in `output`
 /// (callers writing a file use [`decrypt_age_file`], which is atomic).
@@ -83,12 +59,8 @@ pub fn decrypt(
     with: DecryptWith<'_>,
     control: &Control,
     input_len: Option<u64>,
-) -> Result<u64> {
-    let count = Arc::new(AtomicU64::new(0));
-    let mut input = Counting {
-        inner: input,
-        count: count.clone(),
-    };
+) -> Result<Summary> {
+    let (mut input, count) = Counting::new(input);
     // Read the first bytes whole: a pipe may deliver fewer than a BufRead peek needs.
     let mut prefix = Vec::with_capacity(256);
     (&mut input).take(256).read_to_end(&mut prefix)?;
@@ -125,9 +97,10 @@ pub fn decrypt(
             let mut identity =
                 age::scrypt::Identity::new(SecretString::from(passphrase.expose().to_owned()));
             identity.set_max_work_factor(max_work_factor);
-            decryptor
-                .decrypt(std::iter::once(&identity as &dyn age::Identity))
-                .map_err(|e| from_decrypt(e, true, max_work_factor))?
+            one_scrypt_at_a_time(|| {
+                decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity))
+            })
+            .map_err(|e| from_decrypt(e, true, max_work_factor))?
         }
         DecryptWith::Identities(identities) => {
             if decryptor.is_scrypt() {
@@ -143,8 +116,12 @@ pub fn decrypt(
                 .map_err(|e| from_decrypt(e, false, 0))?
         }
     };
-    copy_plaintext(reader, output, control, &|| {
-        (count.load(Ordering::Relaxed), input_len)
+    let written = copy_plaintext(reader, output, control, &|| {
+        (count::read(&count), input_len)
+    })?;
+    Ok(Summary {
+        bytes_in: count::read(&count),
+        bytes_out: written,
     })
 }
 
@@ -192,49 +169,84 @@ pub fn age_output_name(input: &Path) -> String {
 
 /// Decrypts the age file at `input` atomically: the plaintext exists only in
 /// a temporary file beside the target until the final chunk verified, then
-/// the temporary file is renamed. Returns the output path and the plaintext length.
+/// the temporary file is renamed. Returns the output path and the bytes moved.
 pub fn decrypt_age_file(
     input: &Path,
     target: &DecryptTarget,
     with: DecryptWith<'_>,
     overwrite: bool,
     control: &Control,
-) -> Result<(PathBuf, u64)> {
-    let file = std::fs::File::open(input)?;
-    let input_len = file.metadata().ok().map(|m| m.len());
-    let output = match target {
+) -> Result<(PathBuf, Summary)> {
+    let open = || -> Result<_> {
+        let file = std::fs::File::open(input)?;
+        let len = file.metadata()?.len();
+        Ok((BufReader::with_capacity(1 << 20, file), len))
+    };
+    let (reader, len) = open()?;
+    let output = output_path(target, input);
+    decrypt_to_file(reader, Some(len), &output, with, overwrite, control)
+        .map_err(|e| explain_bad_header(e, || open().map(|(reader, _)| reader)))
+}
+
+/// Decrypts a split age file from its parts (see [`AgeParts`]) atomically,
+/// like [`decrypt_age_file`]; `X.age.001`, … become `X`. An age file that
+/// ends early names the part that is probably missing.
+pub fn decrypt_age_parts(
+    parts: &AgeParts,
+    target: &DecryptTarget,
+    with: DecryptWith<'_>,
+    overwrite: bool,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let open = || Ok(BufReader::with_capacity(1 << 20, parts.reader()));
+    let output = output_path(target, parts.base());
+    decrypt_to_file(
+        open()?,
+        Some(parts.len()),
+        &output,
+        with,
+        overwrite,
+        control,
+    )
+    .map_err(|e| parts.explain(explain_bad_header(e, open)))
+}
+
+/// Where [`decrypt_age_file`] writes: `X.age` in a folder becomes `X` there.
+fn output_path(target: &DecryptTarget, input: &Path) -> PathBuf {
+    match target {
         DecryptTarget::Path(path) => path.clone(),
         DecryptTarget::Folder(dir) => dir.join(age_output_name(input)),
-    };
-    let mut out = AtomicFile::create(&output, overwrite)?;
-    let result = {
-        let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
-        decrypt(
-            BufReader::with_capacity(1 << 20, file),
-            &mut writer,
-            with,
-            control,
-            input_len,
-        )
-        .and_then(|n| {
-            writer.flush()?;
-            Ok(n)
-        })
-    };
-    match result {
-        Ok(n) => Ok((out.commit()?, n)),
-        // The age crate reports a mixed scrypt + X25519 header as merely
-        // invalid; read the header again to say what is wrong with it.
-        Err(Error::BadHeader) => Err(explain_bad_header(input)),
-        Err(e) => Err(e),
     }
 }
 
-fn explain_bad_header(input: &Path) -> Error {
-    let summary = std::fs::File::open(input)
-        .map_err(Error::from)
-        .and_then(|f| inspect(BufReader::new(f)));
-    match summary {
+/// Decrypts the age file read from `input` into the file `output`
+/// atomically (also from a stream: standard input). Returns the path
+/// written and the bytes moved.
+pub fn decrypt_to_file(
+    input: impl BufRead,
+    input_len: Option<u64>,
+    output: &Path,
+    with: DecryptWith<'_>,
+    overwrite: bool,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let mut out = AtomicFile::create(output, overwrite)?;
+    let summary = {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
+        let summary = decrypt(input, &mut writer, with, control, input_len)?;
+        writer.flush()?;
+        summary
+    };
+    Ok((out.commit()?, summary))
+}
+
+/// The age crate reports a mixed scrypt + X25519 header as merely invalid;
+/// read the header again (from `open`) to say what is wrong with it.
+fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) -> Error {
+    if !matches!(err, Error::BadHeader) {
+        return err;
+    }
+    match open().and_then(inspect) {
         Ok(s) if s.mixes_passphrase() => Error::MixedPassphrase,
         _ => Error::BadHeader,
     }
@@ -288,7 +300,7 @@ mod tests {
             Err(Error::Core(tgseal_core::Error::Cancelled))
         ));
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
-        let (path, n) = decrypt_age_file(
+        let (path, summary) = decrypt_age_file(
             &input,
             &DecryptTarget::Folder(out.clone()),
             DecryptWith::Identities(&ids),
@@ -297,7 +309,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(path, out.join("a"));
-        assert_eq!(n, plain.len() as u64);
+        assert_eq!(summary.bytes_out, plain.len() as u64);
+        assert_eq!(summary.bytes_in, std::fs::metadata(&input).unwrap().len());
         assert_eq!(std::fs::read(path).unwrap(), plain);
     }
 

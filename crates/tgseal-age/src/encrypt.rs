@@ -1,15 +1,31 @@
 //! Encrypting into standard age files, to recipients or with a passphrase.
 
 use std::io::{BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use age::secrecy::SecretString;
 use tgseal_core::files::AtomicFile;
-use tgseal_core::{Control, Passphrase};
+use tgseal_core::{Control, Passphrase, Summary};
 use zeroize::Zeroizing;
 
+use crate::count::{self, Counting};
 use crate::error::{Error, Result};
 use crate::keys::Recipient;
+use crate::parts::PartWriter;
+
+/// Runs `f`, which runs scrypt, while no other thread of this process runs
+/// scrypt: a batch of passphrase files (`-j N`) then needs the memory of one
+/// scrypt at a time (up to 2 GiB under the decryption cap), not N of them, as
+/// tgseal's own format derives one key at a time.
+pub(crate) fn one_scrypt_at_a_time<T>(f: impl FnOnce() -> T) -> T {
+    static SCRYPT: Mutex<()> = Mutex::new(());
+    // The lock guards no data: a panic elsewhere leaves nothing inconsistent.
+    let _guard = SCRYPT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    f()
+}
 
 /// The scrypt work factor (log2 N) tgseal writes: age's own default, about
 /// one second here and 256 MiB of memory, under every decryptor's cap.
@@ -48,8 +64,9 @@ pub enum Armor {
     Armored,
 }
 
-/// Encrypts `input` into an age file written to `output`; returns the
-/// plaintext length. Progress is reported in plaintext bytes against `input_len`.
+/// Encrypts `input` into an age file written to `output`; returns the bytes
+/// read (plaintext) and written (the age file). Progress is reported in
+/// plaintext bytes against `input_len`.
 pub fn encrypt(
     input: &mut dyn Read,
     output: &mut dyn Write,
@@ -57,7 +74,7 @@ pub fn encrypt(
     armor: Armor,
     control: &Control,
     input_len: Option<u64>,
-) -> Result<u64> {
+) -> Result<Summary> {
     let encryptor = match to {
         EncryptTo::Recipients(recipients) => {
             if recipients.is_empty() {
@@ -78,15 +95,18 @@ pub fn encrypt(
             let mut recipient =
                 age::scrypt::Recipient::new(SecretString::from(passphrase.expose().to_owned()));
             recipient.set_work_factor(*work_factor);
-            age::Encryptor::with_recipients(std::iter::once(&recipient as _))
-                .map_err(|e| Error::InvalidRecipient(e.to_string()))?
+            one_scrypt_at_a_time(|| {
+                age::Encryptor::with_recipients(std::iter::once(&recipient as _))
+            })
+            .map_err(|e| Error::InvalidRecipient(e.to_string()))?
         }
     };
     let format = match armor {
         Armor::Binary => age::armor::Format::Binary,
         Armor::Armored => age::armor::Format::AsciiArmor,
     };
-    let armored = age::armor::ArmoredWriter::wrap_output(output, format)?;
+    let (mut counted, written) = Counting::new(output);
+    let armored = age::armor::ArmoredWriter::wrap_output(&mut counted, format)?;
     let mut writer = encryptor.wrap_output(armored)?;
     let mut buf = Zeroizing::new(vec![0u8; 64 * 1024]);
     let mut done = 0u64;
@@ -112,7 +132,10 @@ pub fn encrypt(
         }
     }
     writer.finish()?.finish()?.flush()?;
-    Ok(done)
+    Ok(Summary {
+        bytes_in: done,
+        bytes_out: count::read(&written),
+    })
 }
 
 /// `report.pdf` → `report.pdf.age` (age files store no name; the output name
@@ -121,6 +144,12 @@ pub fn age_name(input_name: &std::ffi::OsStr) -> std::ffi::OsString {
     let mut name = input_name.to_os_string();
     name.push(".age");
     name
+}
+
+/// A random neutral name for an age file, e.g. `k3v9x2qa.age`: the same
+/// random characters as hidden sealed names (`tgseal_core::names`).
+pub fn random_age_name() -> Result<String> {
+    Ok(format!("{}.age", tgseal_core::names::random_stem()?))
 }
 
 /// Encrypts the file at `input` into the age file `output`, atomically
@@ -132,7 +161,7 @@ pub fn encrypt_age_file(
     to: &EncryptTo,
     armor: Armor,
     control: &Control,
-) -> Result<u64> {
+) -> Result<Summary> {
     let file = std::fs::File::open(input)?;
     let stat = file.metadata()?;
     if stat.is_dir() {
@@ -142,20 +171,50 @@ pub fn encrypt_age_file(
         )
         .into());
     }
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let len = stat.is_file().then_some(stat.len());
+    encrypt_to_file(&mut reader, len, output, overwrite, to, armor, control)
+}
+
+/// Encrypts `input` (a file, standard input) into the age file `output`,
+/// atomically: a temporary file beside `output`, renamed when complete.
+pub fn encrypt_to_file(
+    input: &mut dyn Read,
+    input_len: Option<u64>,
+    output: &Path,
+    overwrite: bool,
+    to: &EncryptTo,
+    armor: Armor,
+    control: &Control,
+) -> Result<Summary> {
     let mut out = AtomicFile::create(output, overwrite)?;
-    let n = {
+    let summary = {
         let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
-        let n = encrypt(
-            &mut BufReader::with_capacity(1 << 20, file),
-            &mut writer,
-            to,
-            armor,
-            control,
-            stat.is_file().then_some(stat.len()),
-        )?;
+        let summary = encrypt(input, &mut writer, to, armor, control, input_len)?;
         writer.flush()?;
-        n
+        summary
     };
     out.commit()?;
-    Ok(n)
+    Ok(summary)
+}
+
+/// Encrypts `input` into a binary age file cut into parts `BASE.001`, … of at
+/// most `limit` bytes each in `dir` (docs/AGE.md, "Split"): raw bytes, so
+/// that joined they are the age file. Streams through part-sized temporary
+/// files; the parts appear under their names only when the whole age file
+/// is written. Returns the parts in order.
+#[allow(clippy::too_many_arguments)]
+pub fn encrypt_to_parts(
+    input: &mut dyn Read,
+    input_len: Option<u64>,
+    dir: &Path,
+    base: &str,
+    limit: u64,
+    overwrite: bool,
+    to: &EncryptTo,
+    control: &Control,
+) -> Result<(Vec<PathBuf>, Summary)> {
+    let mut parts = PartWriter::create(dir, base, limit, overwrite)?;
+    let summary = encrypt(input, &mut parts, to, Armor::Binary, control, input_len)?;
+    Ok((parts.finish()?, summary))
 }

@@ -65,6 +65,43 @@ pub enum Error {
     /// The file ends inside its header.
     #[error("the age file is truncated (it ends inside its header)")]
     TruncatedHeader,
+    /// The age file read from the parts of a split age file ends early. A
+    /// missing last part looks exactly like this: no name can tell it is gone.
+    #[error(
+        "the age file is truncated: its parts end with {last} before the file's final chunk; \
+         {next} is missing, or a part was cut short"
+    )]
+    PartsEndEarly {
+        /// The file name of the last part found.
+        last: String,
+        /// The file name the next part would have.
+        next: String,
+    },
+    /// A part of a split age file is missing: a gap in the numbers.
+    #[error(
+        "{name}: part {number} of the split age file is missing (parts up to {highest} were found; every part is needed)"
+    )]
+    MissingPart {
+        /// The file name the missing part would have.
+        name: String,
+        /// Its number.
+        number: u32,
+        /// The highest part number found.
+        highest: u32,
+    },
+    /// Two files carry the same part number (`x.age.002` and `x.age.0002`).
+    #[error("{second}: is named as part {number}, like {first} (a duplicated part)")]
+    DuplicatePart {
+        /// The part number.
+        number: u32,
+        /// The first file's name.
+        first: String,
+        /// The second file's name.
+        second: String,
+    },
+    /// What was given is not (a folder of) the parts of one split age file.
+    #[error("{0}")]
+    NotParts(String),
     /// A recipient given on the command line or in a recipients file is not usable.
     #[error("invalid recipient: {0}")]
     InvalidRecipient(String),
@@ -102,7 +139,10 @@ impl Error {
             Error::NeedsIdentity => "needs_identity",
             Error::NeedsPassphrase => "needs_passphrase",
             Error::Tampered => "tampered",
-            Error::Truncated | Error::TruncatedHeader => "truncated",
+            Error::Truncated | Error::TruncatedHeader | Error::PartsEndEarly { .. } => "truncated",
+            Error::MissingPart { .. } => "missing_part",
+            Error::DuplicatePart { .. } => "duplicate_part",
+            Error::NotParts(_) => "not_a_part",
             Error::InvalidRecipient(_) => "invalid_recipient",
             Error::Identity { .. } => "invalid_identity",
             Error::Core(e) => e.kind(),
@@ -121,6 +161,7 @@ impl Error {
             | Error::Tampered
             | Error::Truncated
             | Error::TruncatedHeader
+            | Error::PartsEndEarly { .. }
             | Error::NeedsIdentity
             | Error::NeedsPassphrase => true,
             Error::Core(e) => e.is_authentication_failure(),

@@ -12,7 +12,7 @@ use crate::detect::sniff;
 use crate::error::{Error, Result};
 
 /// A public key to encrypt to.
-pub type Recipient = Box<dyn age::Recipient + Send>;
+pub type Recipient = Box<dyn age::Recipient + Send + Sync>;
 
 /// Parses one recipient: an age X25519 key (`age1…`) or an SSH public key
 /// (`ssh-ed25519 …`, `ssh-rsa …`, as in `~/.ssh/id_*.pub` or `authorized_keys`).

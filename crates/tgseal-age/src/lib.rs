@@ -33,22 +33,29 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod count;
 mod decrypt;
 mod detect;
 mod encrypt;
 mod error;
 mod keys;
+mod parts;
 
 pub use decrypt::{
     DEFAULT_MAX_WORK_FACTOR, DecryptWith, age_output_name, decrypt, decrypt_age_file,
+    decrypt_age_parts, decrypt_to_file,
 };
 pub use detect::{
     ARMOR_BEGIN, BINARY_PREFIX, Encoding, HeaderSummary, StanzaInfo, inspect, is_age, is_age_file,
     sniff,
 };
-pub use encrypt::{Armor, DEFAULT_WORK_FACTOR, EncryptTo, age_name, encrypt, encrypt_age_file};
+pub use encrypt::{
+    Armor, DEFAULT_WORK_FACTOR, EncryptTo, age_name, encrypt, encrypt_age_file, encrypt_to_file,
+    encrypt_to_parts, random_age_name,
+};
 pub use error::{Error, Result};
 pub use keys::{
     GeneratedIdentity, Identities, Recipient, generate_identity, parse_recipient,
     read_recipients_file,
 };
+pub use parts::{AgeParts, PartWriter, PartsReader, is_age_part};
