@@ -251,16 +251,10 @@ fn plan_decrypt(args: &DecryptArgs, identities: &Identities) -> Vec<DecryptJob> 
     let mut sets = std::collections::HashSet::new();
     tgseal_core::open::dedupe_parts(&args.inputs)
         .into_iter()
-        .filter_map(|input| {
-            let source = source_of(&input, args, !identities.is_empty());
-            let name = input.file_name().and_then(|n| n.to_str());
-            let set = name.and_then(tgseal_core::split::parse_part_name);
-            if let (Source::Parts, Some((base, _))) = (source, set) {
-                if !sets.insert(parent_dir(&input).join(base)) {
-                    return None;
-                }
-            }
-            Some(DecryptJob { input, source })
+        .filter(|input| sets.insert(tgseal_age::open::input_key(input)))
+        .map(|input| DecryptJob {
+            source: source_of(&input, args, !identities.is_empty()),
+            input,
         })
         .collect()
 }

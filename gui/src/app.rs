@@ -8,7 +8,6 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
-use tgseal_core::open::{dedupe_parts, input_key};
 use tgseal_core::shape::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
@@ -127,10 +126,10 @@ impl TgsealApp {
     /// file already listed (any one part opens the whole file).
     pub fn add_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
         let paths: Vec<PathBuf> = paths.into_iter().collect();
-        for path in dedupe_parts(&paths) {
-            let key = input_key(&path);
+        for path in paths {
+            let key = same_input_key(&path);
             let queued = self.queue.iter().any(|item| {
-                input_key(&item.path) == key && !matches!(item.status, Status::Done(_))
+                same_input_key(&item.path) == key && !matches!(item.status, Status::Done(_))
             });
             if !queued {
                 self.queue
@@ -539,9 +538,7 @@ impl TgsealApp {
                     ui.label(RichText::new(format!("Result: {text}")).weak());
                 }
                 Destination::Folder(folder) => {
-                    let text = if let Action::OpenAge { .. } = item.action {
-                        // age files store no name: it comes from the file's own.
-                        let name = tgseal_age::age_output_name(&item.path);
+                    let text = if let Some(name) = &item.result_name {
                         self.shown_path(&folder.join(name))
                     } else {
                         format!(
@@ -929,6 +926,16 @@ fn preset_text(preset: KdfPreset) -> &'static str {
         KdfPreset::Default => "Standard (256 MiB)",
         KdfPreset::Paranoid => "Paranoid (1 GiB)",
     }
+}
+
+/// What a path stands for: a part of a split file (sealed or age) stands for
+/// its whole set, since any one part opens it; anything else for itself.
+fn same_input_key(path: &Path) -> PathBuf {
+    let key = tgseal_core::open::input_key(path);
+    if key != path {
+        return key;
+    }
+    tgseal_age::open::input_key(path)
 }
 
 /// Where a sealed file will go, in words: the folder, and the name unless the

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use tgseal_age::AgeInput;
 use tgseal_core::files::sealed_name;
 use tgseal_core::open::SealedInput;
 
@@ -55,6 +56,9 @@ pub struct Plan {
     pub kind: Option<String>,
     /// Its size in bytes: the file, or every part together.
     pub size: Option<u64>,
+    /// The name of the result when it is known before opening (age files
+    /// store no name: it comes from the file's own).
+    pub result_name: Option<String>,
 }
 
 /// Decides what happens to a dropped path, by its bytes rather than its name
@@ -65,6 +69,7 @@ pub fn classify(path: &Path) -> Plan {
         action: Action::Unsupported(reason),
         kind: None,
         size: None,
+        result_name: None,
     };
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
@@ -74,6 +79,7 @@ pub fn classify(path: &Path) -> Plan {
         action,
         kind: kind.map(str::to_owned),
         size,
+        result_name: None,
     };
     match SealedInput::recognise(path) {
         Ok(Some(SealedInput::Binary(_))) => plan(Action::Open, None, Some(metadata.len())),
@@ -89,31 +95,27 @@ pub fn classify(path: &Path) -> Plan {
                     .map(|m| m.len())
                     .sum(),
             ),
+            result_name: None,
         },
-        Ok(None) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
-        Ok(None) => match age_file(path) {
-            Some(passphrase) => plan(
-                Action::OpenAge { passphrase },
-                Some("age file"),
-                Some(metadata.len()),
-            ),
-            None => plan(Action::Seal, None, Some(metadata.len())),
+        Ok(None) => match AgeInput::recognise(path) {
+            Ok(Some(age)) => Plan {
+                action: Action::OpenAge {
+                    passphrase: age.opens_with_passphrase(),
+                },
+                kind: Some(match age.file_count() {
+                    1 => "age file".to_owned(),
+                    n => format!("age file in {n} parts"),
+                }),
+                size: age.size(),
+                result_name: Some(age.output_name()),
+            },
+            Ok(None) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
+            Ok(None) => plan(Action::Seal, None, Some(metadata.len())),
+            Err(err) => unsupported(err.to_string()),
         },
         // A part whose siblings are missing or do not belong together.
         Err(err) => unsupported(err.to_string()),
     }
-}
-
-/// For an age file: whether it opens with a passphrase.
-fn age_file(path: &Path) -> Option<bool> {
-    tgseal_age::is_age_file(path).ok()??;
-    let file = std::fs::File::open(path).ok()?;
-    // An unreadable header still goes to the age decryptor, which says what is wrong.
-    Some(
-        tgseal_age::inspect(std::io::BufReader::new(file))
-            .map(|header| header.is_passphrase())
-            .unwrap_or(false),
-    )
 }
 
 /// Where a result goes, as planned before the job starts.
@@ -192,6 +194,8 @@ pub struct Item {
     pub size: Option<u64>,
     /// What it is, when the name does not say (`folder`, `3 parts`…).
     pub kind: Option<String>,
+    /// The result's name, when known before opening (age files).
+    pub result_name: Option<String>,
     /// What will happen to it.
     pub action: Action,
     /// Where the result goes.
@@ -203,7 +207,12 @@ pub struct Item {
 impl Item {
     /// Plans the item for `path` with the current output folder.
     pub fn new(path: PathBuf, output_dir: Option<&Path>) -> Self {
-        let Plan { action, kind, size } = classify(&path);
+        let Plan {
+            action,
+            kind,
+            size,
+            result_name,
+        } = classify(&path);
         let destination = destination(&path, &action, output_dir);
         let status = match &action {
             Action::Unsupported(reason) => Status::Failed(reason.clone()),
@@ -213,6 +222,7 @@ impl Item {
             path,
             size,
             kind,
+            result_name,
             action,
             destination,
             status,

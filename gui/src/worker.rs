@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use tgseal_age::{DecryptWith, Identities};
+use tgseal_age::{AgeInput, DecryptWith, Identities};
 use tgseal_core::batch::BatchKeys;
 use tgseal_core::files::DecryptTarget;
 use tgseal_core::open::SealedInput;
@@ -441,8 +441,9 @@ fn run_job(
                 }
                 DecryptWith::Identities(keys.identities.as_ref().ok_or(Error::EmptyPassphrase)?)
             };
-            let (path, _) = tgseal_age::decrypt_age_file(
-                &job.input,
+            // Found again: the parts may have changed since they were listed.
+            let input = AgeInput::recognise(&job.input)?.ok_or(tgseal_age::Error::NotAge)?;
+            let (path, _) = input.decrypt(
                 &DecryptTarget::Folder(folder.clone()),
                 with,
                 options.overwrite,

@@ -527,6 +527,48 @@ fn age_files_open_with_the_passphrase_or_the_identity_file() {
 }
 
 #[test]
+fn a_split_age_file_opens_from_any_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = tgseal_age::generate_identity();
+    let identity = dir.path().join("key.txt");
+    std::fs::write(&identity, key.file_text.as_bytes()).unwrap();
+    let plain: Vec<u8> = (0..20_000u32).map(|i| (i % 253) as u8).collect();
+    let parts_dir = dir.path().join("parts");
+    std::fs::create_dir(&parts_dir).unwrap();
+    let (parts, _) = tgseal_age::encrypt_to_parts(
+        &mut &plain[..],
+        Some(plain.len() as u64),
+        &parts_dir,
+        "scan.pdf.age",
+        8192,
+        false,
+        &tgseal_age::EncryptTo::Recipients(vec![
+            tgseal_age::parse_recipient(&key.public_key).unwrap(),
+        ]),
+        &tgseal_core::Control::new(),
+    )
+    .unwrap();
+    assert_eq!(parts.len(), 3);
+
+    let mut app = app(hooks(dir.path()));
+    let mut settings = app.state().settings().clone();
+    settings.age_identity = Some(identity);
+    app.state_mut().set_settings(settings);
+    // Two parts of one set: one line.
+    drop_files(&mut app, &[parts[2].clone(), parts[0].clone()]);
+    assert_eq!(app.state().queue().len(), 1);
+    assert_eq!(
+        app.state().queue()[0].action,
+        Action::OpenAge { passphrase: false }
+    );
+    app.get_by_label_contains("age file in 3 parts");
+    app.get_by_label("Result: ~/Documents/parts/scan.pdf");
+    click(&mut app, "Open 1 file");
+    wait_until_idle(&mut app);
+    assert_eq!(std::fs::read(parts_dir.join("scan.pdf")).unwrap(), plain);
+}
+
+#[test]
 fn a_wrong_age_passphrase_is_reported_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let sealed = dir.path().join("minutes.txt.age");

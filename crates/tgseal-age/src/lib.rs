@@ -39,6 +39,7 @@ mod detect;
 mod encrypt;
 mod error;
 mod keys;
+pub mod open;
 mod parts;
 
 pub use decrypt::{
@@ -58,4 +59,5 @@ pub use keys::{
     GeneratedIdentity, Identities, Recipient, generate_identity, parse_recipient,
     read_recipients_file,
 };
+pub use open::AgeInput;
 pub use parts::{AgeParts, PartWriter, PartsReader, is_age_part};
