@@ -294,11 +294,7 @@ pub fn decrypt(args: DecryptArgs, control: &Control) -> Result<u8> {
     // One keyring for the sealed files, as in crate::decrypt (FORMAT.md §8).
     let keyring = match &passphrase {
         Some(pass) if jobs.iter().any(|job| job.source == Source::Sealed) => {
-            let cap = if args.no_kdf_limit {
-                KdfCap::UNLIMITED
-            } else {
-                KdfCap::DEFAULT
-            };
+            let cap = KdfCap::lifted_if(args.no_kdf_limit);
             Some(Keyring::new(Passphrase::new(pass.expose())?, cap))
         }
         _ => None,

@@ -9,7 +9,7 @@ use tgseal_core::batch::decrypt_opened;
 use tgseal_core::files::DecryptTarget;
 use tgseal_core::open::{SealedInput, dedupe_parts};
 use tgseal_core::split::{self, lift};
-use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC, Summary};
+use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC};
 
 use crate::batch::{self, Done, Job, Settings};
 use crate::cli::DecryptArgs;
@@ -36,11 +36,7 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         Purpose::Decrypt,
         reads_stdin,
     )?;
-    let cap = if args.no_kdf_limit {
-        KdfCap::UNLIMITED
-    } else {
-        KdfCap::DEFAULT
-    };
+    let cap = KdfCap::lifted_if(args.no_kdf_limit);
     // One keyring for the whole batch, shared by every job: files sealed in one
     // call share a salt, so Argon2id runs once for all of them (FORMAT.md §8).
     let keyring = Keyring::new(pass, cap);
@@ -53,23 +49,13 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
         .map(DecryptJob)
         .collect();
     // -j N is the core budget, shared as when encrypting (docs/BATCH.md).
-    let cores = args
-        .batch
-        .jobs
-        .map_or_else(tgseal_core::batch::available_cores, |n| n as usize);
+    let cores = args.batch.cores();
     let options = DecryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
         cores,
         cores,
         jobs.len(),
     ));
-    let settings = Settings {
-        operation: "decrypt",
-        verb: "opened",
-        jobs: cores,
-        fail_fast: args.batch.fail_fast,
-        json: args.batch.json,
-        quiet: out.quiet,
-    };
+    let settings = Settings::of_call("decrypt", "opened", &args.batch, out.quiet);
     Ok(batch::run(&jobs, &settings, control, |job, ctl| {
         decrypt_one(&job.0, &args, &keyring, &options, ctl)
     }))
@@ -100,7 +86,11 @@ pub(crate) fn decrypt_one(
         ),
     };
     let outcome = sealed.decrypt(&target, out.force, keyring, options, control)?;
-    Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
+    Ok(Done::new(
+        Some(outcome.output),
+        outcome.summary,
+        outcome.notes,
+    ))
 }
 
 /// Decrypts standard input: a binary sealed file or one armored block (a
@@ -142,7 +132,11 @@ fn decrypt_stdin(
             let target = path.map(Path::to_path_buf).unwrap_or_default();
             let outcome =
                 decrypt_opened(decryptor, &target, out.force, options, control).map_err(lift)?;
-            Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
+            Ok(Done::new(
+                Some(outcome.output),
+                outcome.summary,
+                outcome.notes,
+            ))
         }
     }
 }
@@ -160,14 +154,5 @@ fn to_stdout(
         .decrypt_to_with(&mut stdout, options, control)
         .map_err(lift)?;
     stdout.flush()?;
-    Ok(done(None, summary, Vec::new()))
-}
-
-fn done(output: Option<PathBuf>, summary: Summary, notes: Vec<String>) -> Done {
-    Done {
-        output,
-        bytes_in: summary.bytes_in,
-        bytes_out: summary.bytes_out,
-        notes,
-    }
+    Ok(Done::new(None, summary, Vec::new()))
 }

@@ -307,11 +307,7 @@ pub fn open_text(args: OpenTextArgs, control: &Control) -> Result<u8> {
         return Err(tgseal_core::Error::NotSealed.into());
     }
     let pass = passphrase::obtain(args.passphrase_file.as_deref(), Purpose::Decrypt, true)?;
-    let cap = if args.no_kdf_limit {
-        KdfCap::UNLIMITED
-    } else {
-        KdfCap::DEFAULT
-    };
+    let cap = KdfCap::lifted_if(args.no_kdf_limit);
     let keyring = Keyring::new(pass, cap);
     let (metadata, plain) = armor::open_text(&text, &keyring, control)?;
     let plain = Zeroizing::new(plain);

@@ -241,11 +241,7 @@ impl TgsealApp {
                 .hooks
                 .kdf_override
                 .unwrap_or_else(|| self.settings.preset().params()),
-            cap: if self.allow_expensive_kdf {
-                KdfCap::UNLIMITED
-            } else {
-                KdfCap::DEFAULT
-            },
+            cap: KdfCap::lifted_if(self.allow_expensive_kdf),
             overwrite: self.settings.overwrite,
             age_identity: self.settings.age_identity.clone(),
             hold: self.hooks.hold.clone(),

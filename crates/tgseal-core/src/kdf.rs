@@ -159,6 +159,16 @@ impl KdfCap {
         max_passes: u32::MAX,
     };
 
+    /// [`KdfCap::UNLIMITED`] when the user lifted the limit (`--no-kdf-limit`,
+    /// "Allow expensive key derivation"), else [`KdfCap::DEFAULT`].
+    pub const fn lifted_if(lifted: bool) -> KdfCap {
+        if lifted {
+            KdfCap::UNLIMITED
+        } else {
+            KdfCap::DEFAULT
+        }
+    }
+
     /// Refuses parameters above the cap.
     pub fn check(&self, params: &KdfParams) -> Result<()> {
         if params.memory_kib > self.max_memory_kib || params.passes > self.max_passes {
