@@ -382,3 +382,25 @@ fn help_documents_exit_codes_and_passphrase_sources() {
         .stdout(predicate::str::contains("Exit codes"))
         .stdout(predicate::str::contains("TGSEAL_PASSPHRASE"));
 }
+
+/// A full disk is said plainly (ENOSPC from /dev/full), with exit code 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_reported_in_plain_words() {
+    let (dir, _, _) = folder_with_file("a.bin", 300_000);
+    encrypt(dir.path(), &["a.bin"]).assert().success();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .args(["decrypt", "a.bin.tgseal", "-o", "-"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the disk is full"), "{stderr}");
+}

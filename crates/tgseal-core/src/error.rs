@@ -86,8 +86,19 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
     /// Reading or writing failed.
-    #[error("{0}")]
+    #[error("{}", io_message(.0))]
     Io(#[from] io::Error),
+}
+
+/// An I/O error in words: the system's text, led by what it means for the
+/// user where the system's text is terse ("No space left on device").
+fn io_message(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::StorageFull => {
+            format!("the disk is full; free some space and try again: {err}")
+        }
+        _ => err.to_string(),
+    }
 }
 
 impl Error {
@@ -189,3 +200,26 @@ impl PartProblem {
 
 /// Result alias of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_said_plainly() {
+        let full = Error::from(io::Error::from(io::ErrorKind::StorageFull));
+        assert!(full.to_string().starts_with("the disk is full"), "{full}");
+        #[cfg(target_os = "linux")]
+        {
+            // ENOSPC, as a write to a full disk returns it.
+            let enospc = Error::from(io::Error::from_raw_os_error(28));
+            assert!(enospc.to_string().contains("No space left"), "{enospc}");
+            assert!(
+                enospc.to_string().starts_with("the disk is full"),
+                "{enospc}"
+            );
+        }
+        let other = Error::from(io::Error::new(io::ErrorKind::NotFound, "gone"));
+        assert_eq!(other.to_string(), "gone");
+    }
+}
