@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::count::{self, Counting};
 use crate::error::{Error, Result};
 use crate::keys::Recipient;
-use crate::parts::PartWriter;
+use tgseal_core::split::PartWriter;
 
 /// Runs `f`, which runs scrypt, while no other thread of this process runs
 /// scrypt: a batch of passphrase files (`-j N`) then needs the memory of one
@@ -214,7 +214,8 @@ pub fn encrypt_to_parts(
     to: &EncryptTo,
     control: &Control,
 ) -> Result<(Vec<PathBuf>, Summary)> {
-    let mut parts = PartWriter::create(dir, base, limit, overwrite)?;
+    // Raw parts: `cat` joins them into the age file (docs/AGE.md).
+    let mut parts = PartWriter::raw(dir, base, limit, overwrite)?;
     let summary = encrypt(input, &mut parts, to, Armor::Binary, control, input_len)?;
     Ok((parts.finish()?, summary))
 }

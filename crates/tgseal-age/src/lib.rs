@@ -60,4 +60,4 @@ pub use keys::{
     read_recipients_file,
 };
 pub use open::AgeInput;
-pub use parts::{AgeParts, PartWriter, PartsReader, is_age_part};
+pub use parts::{AgeParts, PartsReader, is_age_part};

@@ -9,156 +9,14 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
 use tgseal_core::files::parent_dir;
-use tgseal_core::split::{MIN_PART_SIZE, is_part_file, parse_part_name, part_name};
+use tgseal_core::split::{is_part_file, parse_part_name, part_name};
 
 use crate::detect::is_age_file;
 use crate::error::{Error, Result};
-
-/// A [`Write`] that cuts what it receives into part files of at most `limit`
-/// bytes each, as hidden temporary files in `dir`; nothing is visible under a
-/// part's name until [`PartWriter::finish`] has the whole set. Dropped
-/// without finishing, it deletes every temporary part.
-pub struct PartWriter {
-    dir: PathBuf,
-    base: String,
-    limit: u64,
-    overwrite: bool,
-    full: Vec<NamedTempFile>,
-    current: Option<(BufWriter<NamedTempFile>, u64)>,
-}
-
-impl PartWriter {
-    /// Prepares to write `BASE.001`, … in `dir` (an empty path: the current
-    /// folder, and the parts' paths are bare names). Fails early if a part of
-    /// that name exists and `overwrite` is false.
-    pub fn create(dir: &Path, base: &str, limit: u64, overwrite: bool) -> Result<Self> {
-        if limit < MIN_PART_SIZE {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("a part must be at least {MIN_PART_SIZE} bytes"),
-            )
-            .into());
-        }
-        if !overwrite {
-            let found = numbered_parts(or_dot(dir), base)?;
-            if let Some(existing) = found.into_values().flatten().next() {
-                let name = existing.file_name().unwrap_or_default();
-                return Err(tgseal_core::Error::OutputExists(dir.join(name)).into());
-            }
-        }
-        Ok(PartWriter {
-            dir: dir.to_path_buf(),
-            base: base.to_owned(),
-            limit,
-            overwrite,
-            full: Vec::new(),
-            current: None,
-        })
-    }
-
-    fn close_part(&mut self) -> std::io::Result<()> {
-        if let Some((out, _)) = self.current.take() {
-            self.full
-                .push(out.into_inner().map_err(|e| e.into_error())?);
-        }
-        Ok(())
-    }
-
-    /// Flushes every part to disk and renames them all into place, then (with
-    /// `overwrite`) removes parts of an older, longer set of the same name,
-    /// which would otherwise be read as part of this one. If a rename fails,
-    /// the parts already renamed are removed again.
-    pub fn finish(mut self) -> Result<Vec<PathBuf>> {
-        self.close_part()?;
-        let count =
-            u32::try_from(self.full.len()).map_err(|_| std::io::Error::other("too many parts"))?;
-        let stale = numbered_parts(or_dot(&self.dir), &self.base)?;
-        let mut published: Vec<PathBuf> = Vec::with_capacity(self.full.len());
-        for (number, temp) in (1..).zip(std::mem::take(&mut self.full)) {
-            let target = self.dir.join(part_name(&self.base, number, count));
-            let result = temp
-                .as_file()
-                .sync_all()
-                .map_err(Error::from)
-                .and_then(|()| {
-                    let persisted = if self.overwrite {
-                        temp.persist(&target)
-                    } else {
-                        temp.persist_noclobber(&target)
-                    };
-                    persisted.map(drop).map_err(|e| match e.error.kind() {
-                        std::io::ErrorKind::AlreadyExists => {
-                            tgseal_core::Error::OutputExists(target.clone()).into()
-                        }
-                        _ => e.error.into(),
-                    })
-                });
-            if let Err(e) = result {
-                for path in &published {
-                    let _ = std::fs::remove_file(path);
-                }
-                return Err(e);
-            }
-            published.push(target);
-        }
-        for old in stale.into_values().flatten() {
-            if !published.iter().any(|p| p.file_name() == old.file_name()) {
-                let _ = std::fs::remove_file(old);
-            }
-        }
-        Ok(published)
-    }
-}
-
-impl Write for PartWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|(_, len)| *len >= self.limit)
-        {
-            self.close_part()?;
-        }
-        let (out, len) = match &mut self.current {
-            Some(current) => current,
-            None => {
-                let temp = tempfile::Builder::new()
-                    .prefix(&format!(".{}.", self.base))
-                    .suffix(".tmp")
-                    .tempfile_in(or_dot(&self.dir))?;
-                self.current
-                    .insert((BufWriter::with_capacity(1 << 20, temp), 0))
-            }
-        };
-        let room = usize::try_from(self.limit - *len).unwrap_or(usize::MAX);
-        let n = out.write(&buf[..buf.len().min(room)])?;
-        *len += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match &mut self.current {
-            Some((out, _)) => out.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-fn or_dot(dir: &Path) -> &Path {
-    if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }
-}
 
 /// Files in `dir` named `BASE.NNN`, by part number (two names can carry the same number:
 /// `x.age.002` and `x.age.0002`).
@@ -397,9 +255,11 @@ impl Read for PartsReader {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use std::io::Write;
+    use tgseal_core::split::PartWriter;
 
     fn write_parts(dir: &Path, data: &[u8], limit: u64) -> Vec<PathBuf> {
-        let mut writer = PartWriter::create(dir, "x.age", limit, false).unwrap();
+        let mut writer = PartWriter::raw(dir, "x.age", limit, false).unwrap();
         for piece in data.chunks(777) {
             writer.write_all(piece).unwrap();
         }
@@ -443,14 +303,14 @@ mod tests {
     fn unfinished_writer_leaves_nothing_and_existing_parts_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let mut writer = PartWriter::create(dir.path(), "x.age", 1024, false).unwrap();
+            let mut writer = PartWriter::raw(dir.path(), "x.age", 1024, false).unwrap();
             writer.write_all(&[1u8; 5000]).unwrap();
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         write_parts(dir.path(), &data(), 4096);
         assert!(matches!(
-            PartWriter::create(dir.path(), "x.age", 1024, false),
-            Err(Error::Core(tgseal_core::Error::OutputExists(_)))
+            PartWriter::raw(dir.path(), "x.age", 1024, false),
+            Err(tgseal_core::Error::OutputExists(_))
         ));
     }
 
@@ -458,7 +318,7 @@ mod tests {
     fn overwriting_a_longer_set_removes_its_extra_parts() {
         let dir = tempfile::tempdir().unwrap();
         write_parts(dir.path(), &data(), 1024);
-        let mut writer = PartWriter::create(dir.path(), "x.age", 8192, true).unwrap();
+        let mut writer = PartWriter::raw(dir.path(), "x.age", 8192, true).unwrap();
         writer.write_all(&data()).unwrap();
         let parts = writer.finish().unwrap();
         assert_eq!(parts.len(), 2);

@@ -176,20 +176,44 @@ pub fn is_part_file(path: &Path) -> bool {
 /// bytes each (header included), as temporary files in `dir`; nothing is
 /// visible under the final names until [`PartWriter::finish`]. Dropped
 /// without finishing, it deletes every temporary part.
+///
+/// Sealed files get §10 part headers ([`PartWriter::create`]); other formats
+/// (age files) can be cut into raw parts that `cat` joins ([`PartWriter::raw`]).
 pub struct PartWriter {
     dir: PathBuf,
     base: String,
     limit: u64,
     overwrite: bool,
-    set_id: [u8; 16],
+    /// The set id of §10 part headers; `None` for raw parts (no header).
+    set_id: Option<[u8; 16]>,
     finished: Vec<(tempfile::NamedTempFile, u64)>,
     current: Option<(BufWriter<tempfile::NamedTempFile>, u64)>,
 }
 
 impl PartWriter {
-    /// Prepares to write parts named `BASE.001`, … in `dir`. Fails early if a
-    /// part of that name exists and `overwrite` is false.
+    /// Prepares to write parts named `BASE.001`, … in `dir`, each with its
+    /// §10 header. Fails early if a part of that name exists and `overwrite`
+    /// is false.
     pub fn create(dir: &Path, base: &str, limit: u64, overwrite: bool) -> Result<Self> {
+        let mut set_id = [0u8; 16];
+        fill_random(&mut set_id)?;
+        Self::new(dir, base, limit, overwrite, Some(set_id))
+    }
+
+    /// Like [`PartWriter::create`], for raw parts: the bytes as they come, cut
+    /// at `limit`, with no header, so that concatenating the parts in order
+    /// gives back the stream.
+    pub fn raw(dir: &Path, base: &str, limit: u64, overwrite: bool) -> Result<Self> {
+        Self::new(dir, base, limit, overwrite, None)
+    }
+
+    fn new(
+        dir: &Path,
+        base: &str,
+        limit: u64,
+        overwrite: bool,
+        set_id: Option<[u8; 16]>,
+    ) -> Result<Self> {
         if limit < MIN_PART_SIZE {
             return Err(Error::Io(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -201,8 +225,6 @@ impl PartWriter {
                 return Err(Error::OutputExists(existing));
             }
         }
-        let mut set_id = [0u8; 16];
-        fill_random(&mut set_id)?;
         Ok(PartWriter {
             dir: dir.to_path_buf(),
             base: base.to_owned(),
@@ -215,7 +237,10 @@ impl PartWriter {
     }
 
     fn payload_per_part(&self) -> u64 {
-        self.limit - PART_HEADER_LEN as u64
+        match self.set_id {
+            Some(_) => self.limit - PART_HEADER_LEN as u64,
+            None => self.limit,
+        }
     }
 
     fn start_part(&mut self) -> std::io::Result<()> {
@@ -224,16 +249,18 @@ impl PartWriter {
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{}.", self.base))
             .suffix(".tmp")
-            .tempfile_in(&self.dir)?;
+            .tempfile_in(or_dot(&self.dir))?;
         let mut out = BufWriter::with_capacity(1 << 20, temp);
-        // Count and payload length are patched in `finish`, once known.
-        let header = PartHeader {
-            set_id: self.set_id,
-            number,
-            count: 0,
-            payload_len: 0,
-        };
-        out.write_all(&header.to_bytes())?;
+        if let Some(set_id) = self.set_id {
+            // Count and payload length are patched in `finish`, once known.
+            let header = PartHeader {
+                set_id,
+                number,
+                count: 0,
+                payload_len: 0,
+            };
+            out.write_all(&header.to_bytes())?;
+        }
         self.current = Some((out, 0));
         Ok(())
     }
@@ -246,7 +273,7 @@ impl PartWriter {
         Ok(())
     }
 
-    /// Patches every part header with the final count and its payload length,
+    /// Patches every part header (if any) with the final count and its payload length,
     /// flushes the parts to disk and renames them all into place. If any
     /// rename fails, the parts already renamed are removed again.
     pub fn finish(mut self) -> Result<Vec<PathBuf>> {
@@ -257,15 +284,17 @@ impl PartWriter {
         let parts = std::mem::take(&mut self.finished);
         let mut prepared = Vec::with_capacity(parts.len());
         for (number, (mut temp, payload_len)) in (1..).zip(parts) {
-            let header = PartHeader {
-                set_id: self.set_id,
-                number,
-                count,
-                payload_len,
-            };
             let file = temp.as_file_mut();
-            file.seek(SeekFrom::Start(0))?;
-            file.write_all(&header.to_bytes())?;
+            if let Some(set_id) = self.set_id {
+                let header = PartHeader {
+                    set_id,
+                    number,
+                    count,
+                    payload_len,
+                };
+                file.seek(SeekFrom::Start(0))?;
+                file.write_all(&header.to_bytes())?;
+            }
             file.sync_all()?;
             let target = self.dir.join(part_name(&self.base, number, count));
             prepared.push((temp, target));
@@ -331,10 +360,19 @@ impl Write for PartWriter {
     }
 }
 
-/// Files in `dir` named `BASE.NNN` (three or more digits).
+/// `dir`, or the current folder when `dir` is empty (the folder of a bare name).
+fn or_dot(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }
+}
+
+/// Files in `dir` named `BASE.NNN` (three or more digits), as `dir.join(name)`.
 fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
+    let entries = match std::fs::read_dir(or_dot(dir)) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
         Err(e) => return Err(e.into()),
@@ -344,7 +382,7 @@ fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
         let name = entry.file_name();
         if let Some((b, _)) = name.to_str().and_then(parse_part_name) {
             if b == base {
-                found.push(entry.path());
+                found.push(dir.join(&name));
             }
         }
     }
