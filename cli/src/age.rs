@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use tgseal_age::{AgeParts, Armor, DecryptWith, EncryptTo, Identities};
+use tgseal_age::{AgeInput, AgeParts, Armor, DecryptWith, EncryptTo, Identities, Unlock};
 use tgseal_core::files::{AtomicFile, DecryptTarget, parent_dir};
 use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring, Passphrase};
 
@@ -277,7 +277,7 @@ pub fn decrypt(args: DecryptArgs, control: &Control) -> Result<u8> {
     let jobs = plan_decrypt(&args, &identities);
     let needs_passphrase = jobs.iter().any(|job| {
         job.source == Source::Sealed
-            || AgeInput::open(job)
+            || Input::open(job)
                 .and_then(|input| input.unlock(&identities))
                 .is_ok_and(|unlock| unlock == Unlock::Passphrase)
     });
@@ -330,65 +330,41 @@ pub fn decrypt(args: DecryptArgs, control: &Control) -> Result<u8> {
     }))
 }
 
-/// How an age input is opened.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Unlock {
-    Passphrase,
-    Identities,
-}
-
-/// An age input, found: where its bytes come from.
-enum AgeInput {
+/// An age input of the call: standard input, or a file or parts on disk.
+enum Input {
     Stdin,
-    File(PathBuf),
-    Parts(AgeParts),
+    Disk(AgeInput),
 }
 
-impl AgeInput {
+impl Input {
     /// Finds the input of `job` (for parts: the whole set, checked).
     fn open(job: &DecryptJob) -> Result<Self> {
         Ok(match job.source {
-            Source::Stdin => AgeInput::Stdin,
-            Source::Parts => AgeInput::Parts(AgeParts::find(&job.input)?),
-            Source::File | Source::Sealed => AgeInput::File(job.input.clone()),
+            Source::Stdin => Input::Stdin,
+            Source::Parts => Input::Disk(AgeInput::Parts(AgeParts::find(&job.input)?)),
+            Source::File | Source::Sealed => Input::Disk(AgeInput::File(job.input.clone())),
         })
     }
 
-    /// The age file's bytes, and how many there are when known.
-    fn reader(&self) -> Result<(Box<dyn BufRead>, Option<u64>)> {
-        Ok(match self {
-            AgeInput::Stdin => (Box::new(std::io::stdin().lock()), None),
-            AgeInput::File(path) => {
-                let file = File::open(path)?;
-                let len = file.metadata()?.len();
-                (Box::new(BufReader::with_capacity(1 << 20, file)), Some(len))
-            }
-            AgeInput::Parts(parts) => (
-                Box::new(BufReader::with_capacity(1 << 20, parts.reader())),
-                Some(parts.len()),
-            ),
-        })
-    }
-
-    /// Passphrase or identities: files say so in their header (a passphrase
-    /// file's only stanza is scrypt); standard input, which can be read only
-    /// once, uses the identities when there are any.
+    /// Passphrase or identities: files say so in their header; standard
+    /// input, which can be read only once, uses the identities when there
+    /// are any, and so does a header that cannot be read (the decryptor then
+    /// says what is wrong with it).
     fn unlock(&self, identities: &Identities) -> Result<Unlock> {
         let fallback = if identities.is_empty() {
             Unlock::Passphrase
         } else {
             Unlock::Identities
         };
-        if let AgeInput::Stdin = self {
-            return Ok(fallback);
-        }
-        match tgseal_age::inspect(self.reader()?.0) {
-            Ok(s) if s.is_passphrase() => Ok(Unlock::Passphrase),
-            Ok(s) if s.mixes_passphrase() => Err(tgseal_age::Error::MixedPassphrase.into()),
-            Ok(_) if identities.is_empty() => Err(tgseal_age::Error::NeedsIdentity.into()),
-            Ok(_) => Ok(Unlock::Identities),
-            // A header we cannot read: let the decryptor say what is wrong.
-            Err(_) => Ok(fallback),
+        match self {
+            Input::Stdin => Ok(fallback),
+            Input::Disk(input) => match input.unlock()? {
+                Some(Unlock::Identities) if identities.is_empty() => {
+                    Err(tgseal_age::Error::NeedsIdentity.into())
+                }
+                Some(unlock) => Ok(unlock),
+                None => Ok(fallback),
+            },
         }
     }
 }
@@ -401,7 +377,7 @@ fn decrypt_one(
     keys: &Keys<'_>,
     control: &Control,
 ) -> Result<Done> {
-    let input = AgeInput::open(job)?;
+    let input = Input::open(job)?;
     let with = match input.unlock(keys.identities)? {
         Unlock::Passphrase => DecryptWith::Passphrase {
             passphrase: keys
@@ -412,37 +388,37 @@ fn decrypt_one(
         Unlock::Identities => DecryptWith::Identities(keys.identities),
     };
     let notes = match &input {
-        AgeInput::Parts(parts) => vec![format!("read from {} parts", parts.paths().count())],
+        Input::Disk(disk) if disk.file_count() > 1 => {
+            vec![format!("read from {} parts", disk.file_count())]
+        }
         _ => Vec::new(),
     };
     let out = &args.output;
-    let (path, summary) = match (&out.output, &input) {
-        (Some(path), _) if path.as_os_str() == "-" => {
-            // Standard output cannot be atomic: each chunk is written only
-            // after it verified, and a failure still ends with an error.
-            let (reader, len) = input.reader()?;
+    let to_stdout = out.output.as_deref() == Some(Path::new("-"));
+    let (path, summary) = match input {
+        Input::Stdin if to_stdout => {
             let mut stdout = std::io::stdout().lock();
-            let summary =
-                tgseal_age::decrypt(reader, &mut stdout, with, control, len).map_err(|e| {
-                    match &input {
-                        AgeInput::Parts(parts) => parts.explain(e),
-                        _ => e,
-                    }
-                })?;
+            let stdin = std::io::stdin().lock();
+            let summary = tgseal_age::decrypt(stdin, &mut stdout, with, control, None)?;
             stdout.flush()?;
             return Ok(Done::new(None, summary, notes));
         }
-        (target, AgeInput::Stdin) => {
-            let target = target.clone().unwrap_or_default();
+        Input::Disk(disk) if to_stdout => {
+            // Standard output cannot be atomic: each chunk is written only
+            // after it verified, and a failure still ends with an error.
+            let mut stdout = std::io::stdout().lock();
+            let summary = disk.decrypt_to(&mut stdout, with, control)?;
+            stdout.flush()?;
+            return Ok(Done::new(None, summary, notes));
+        }
+        Input::Stdin => {
+            let target = out.output.clone().unwrap_or_default();
             let stdin = std::io::stdin().lock();
             tgseal_age::decrypt_to_file(stdin, None, &target, with, out.force, control)?
         }
-        (_, AgeInput::File(file)) => {
-            tgseal_age::decrypt_age_file(file, &target_of(file, args), with, out.force, control)?
-        }
-        (_, AgeInput::Parts(parts)) => {
-            let target = target_of(parts.base(), args);
-            tgseal_age::decrypt_age_parts(parts, &target, with, out.force, control)?
+        Input::Disk(disk) => {
+            let target = target_of(disk.name_source(), args);
+            disk.decrypt(&target, with, out.force, control)?
         }
     };
     Ok(Done::new(Some(path), summary, notes))

@@ -59,5 +59,5 @@ pub use keys::{
     GeneratedIdentity, Identities, Recipient, generate_identity, parse_recipient,
     read_recipients_file,
 };
-pub use open::AgeInput;
+pub use open::{AgeInput, Unlock};
 pub use parts::{AgeParts, PartsReader, is_age_part};

@@ -3,17 +3,26 @@
 //! `tgseal_core::open`, for front ends that decide by the bytes what to do
 //! with a dropped path.
 
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use tgseal_core::files::{DecryptTarget, parent_dir};
 use tgseal_core::split::parse_part_name;
 use tgseal_core::{Control, Summary};
 
-use crate::decrypt::{DecryptWith, age_output_name, decrypt_age_file, decrypt_age_parts};
+use crate::decrypt::{DecryptWith, age_output_name, decrypt, decrypt_age_file, decrypt_age_parts};
 use crate::detect::{inspect, is_age_file};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::parts::{AgeParts, is_age_part};
+
+/// What opens an age file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unlock {
+    /// The passphrase (an `scrypt` stanza).
+    Passphrase,
+    /// Identities: private keys for the file's recipient stanzas.
+    Identities,
+}
 
 /// An age file, whole or in parts.
 #[derive(Clone, Debug)]
@@ -73,17 +82,54 @@ impl AgeInput {
         }
     }
 
-    /// Whether it opens with a passphrase (its only stanza is `scrypt`) rather
-    /// than with identities. An unreadable header counts as "identities"; the
-    /// decryptor then says what is wrong with it.
+    /// The age file's bytes (the parts joined), and how many there are.
+    pub fn reader(&self) -> Result<(Box<dyn BufRead + Send>, u64)> {
+        Ok(match self {
+            AgeInput::File(path) => {
+                let file = std::fs::File::open(path)?;
+                let len = file.metadata()?.len();
+                (Box::new(BufReader::with_capacity(1 << 20, file)), len)
+            }
+            AgeInput::Parts(parts) => (
+                Box::new(BufReader::with_capacity(1 << 20, parts.reader())),
+                parts.len(),
+            ),
+        })
+    }
+
+    /// What opens it, as its header says: a passphrase (its only stanza is
+    /// `scrypt`) or identities. `Ok(None)` when the header cannot be read:
+    /// the decryptor then says what is wrong with it. A header that mixes
+    /// scrypt with other stanzas is refused, as age refuses it.
+    pub fn unlock(&self) -> Result<Option<Unlock>> {
+        match inspect(self.reader()?.0) {
+            Ok(header) if header.is_passphrase() => Ok(Some(Unlock::Passphrase)),
+            Ok(header) if header.mixes_passphrase() => Err(Error::MixedPassphrase),
+            Ok(_) => Ok(Some(Unlock::Identities)),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether it opens with a passphrase (see [`AgeInput::unlock`]).
     pub fn opens_with_passphrase(&self) -> bool {
-        let header = match self {
-            AgeInput::File(path) => std::fs::File::open(path)
-                .map_err(Into::into)
-                .and_then(|f| inspect(BufReader::new(f))),
-            AgeInput::Parts(parts) => inspect(BufReader::new(parts.reader())),
-        };
-        header.is_ok_and(|h| h.is_passphrase())
+        matches!(self.unlock(), Ok(Some(Unlock::Passphrase)))
+    }
+
+    /// Decrypts to a writer (standard output), which cannot be atomic: each
+    /// chunk is written only after it verified. For parts, an age file that
+    /// ends early names the part that is probably missing.
+    pub fn decrypt_to(
+        &self,
+        output: &mut dyn Write,
+        with: DecryptWith<'_>,
+        control: &Control,
+    ) -> Result<Summary> {
+        let (reader, len) = self.reader()?;
+        let result = decrypt(reader, output, with, control, Some(len));
+        match self {
+            AgeInput::File(_) => result,
+            AgeInput::Parts(parts) => result.map_err(|e| parts.explain(e)),
+        }
     }
 
     /// Decrypts into `target` atomically (see [`decrypt_age_file`] and
@@ -166,6 +212,16 @@ mod tests {
             assert_eq!(input.output_name(), "notes.txt");
             assert_eq!(input.file_count(), 3);
             assert!(!input.opens_with_passphrase());
+            assert_eq!(input.unlock().unwrap(), Some(Unlock::Identities));
+            let mut streamed = Vec::new();
+            input
+                .decrypt_to(
+                    &mut streamed,
+                    DecryptWith::Identities(&identities),
+                    &Control::new(),
+                )
+                .unwrap();
+            assert_eq!(streamed, plain());
             let out = tempfile::tempdir().unwrap();
             let (path, _) = input
                 .decrypt(
