@@ -13,34 +13,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use tgseal_core::files::parent_dir;
-use tgseal_core::split::{is_part_file, parse_part_name, part_name};
+use tgseal_core::split::{is_part_file, numbered_parts, parse_part_name, part_name};
 
 use crate::detect::is_age_file;
 use crate::error::{Error, Result};
-
-/// Files in `dir` named `BASE.NNN`, by part number (two names can carry the same number:
-/// `x.age.002` and `x.age.0002`).
-fn numbered_parts(dir: &Path, base: &str) -> Result<BTreeMap<u32, Vec<PathBuf>>> {
-    let mut found: BTreeMap<u32, Vec<PathBuf>> = BTreeMap::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
-        Err(e) => return Err(e.into()),
-    };
-    for entry in entries {
-        let entry = entry?;
-        let name = entry.file_name();
-        if let Some((b, number)) = name.to_str().and_then(parse_part_name) {
-            if b == base {
-                found.entry(number).or_default().push(entry.path());
-            }
-        }
-    }
-    for names in found.values_mut() {
-        names.sort();
-    }
-    Ok(found)
-}
 
 /// Whether the parts named `BASE.NNN` look like a split age file:
 /// they are not tgseal's own parts, and the base ends in `.age` or part 1

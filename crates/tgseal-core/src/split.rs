@@ -7,7 +7,7 @@
 //! file, so integrity still comes from the header MAC and the STREAM (§2, §5);
 //! part headers are only checked for consistency, to name the broken part.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -369,9 +369,10 @@ fn or_dot(dir: &Path) -> &Path {
     }
 }
 
-/// Files in `dir` named `BASE.NNN` (three or more digits), as `dir.join(name)`.
-fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
+/// Files in `dir` named `BASE.NNN` (three or more digits), as `dir.join(name)`,
+/// by part number (two names can carry the same number: `x.002`, `x.0002`).
+pub fn numbered_parts(dir: &Path, base: &str) -> Result<BTreeMap<u32, Vec<PathBuf>>> {
+    let mut found: BTreeMap<u32, Vec<PathBuf>> = BTreeMap::new();
     let entries = match std::fs::read_dir(or_dot(dir)) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
@@ -380,12 +381,21 @@ fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name();
-        if let Some((b, _)) = name.to_str().and_then(parse_part_name) {
+        if let Some((b, number)) = name.to_str().and_then(parse_part_name) {
             if b == base {
-                found.push(dir.join(&name));
+                found.entry(number).or_default().push(dir.join(&name));
             }
         }
     }
+    for names in found.values_mut() {
+        names.sort();
+    }
+    Ok(found)
+}
+
+/// Every file in `dir` named `BASE.NNN`, sorted.
+fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = numbered_parts(dir, base)?.into_values().flatten().collect();
     found.sort();
     Ok(found)
 }
