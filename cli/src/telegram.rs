@@ -164,32 +164,8 @@ pub fn encrypt_one(
                 control,
             )?;
             (summary, Vec::new())
-        } else if input.is_dir() {
-            let metadata = tgseal_core::archive::folder_metadata(input)?;
-            let mut reader = tgseal_core::archive::FolderReader::spawn(input);
-            let result = shape::seal_to_writer(
-                &mut reader,
-                &metadata,
-                &mut stdout,
-                master,
-                &shape,
-                options,
-                control,
-            );
-            reader.finish(result)?
         } else {
-            let mut file = File::open(input)?;
-            let metadata = tgseal_core::files::metadata_for_file(input, &file)?;
-            let summary = shape::seal_to_writer(
-                &mut file,
-                &metadata,
-                &mut stdout,
-                master,
-                &shape,
-                options,
-                control,
-            )?;
-            (summary, Vec::new())
+            shape::seal_path_to_writer(input, &mut stdout, master, &shape, options, control)?
         };
         return Ok(Done {
             output: None,

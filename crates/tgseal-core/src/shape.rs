@@ -66,6 +66,31 @@ pub struct Shaped {
     pub notes: Vec<String>,
 }
 
+/// Reads the file or folder at `input` (a folder as its tar archive, made
+/// while it is read) and hands it with its metadata to `seal`. Returns what
+/// `seal` returned, what was read, and notes on skipped folder entries.
+fn with_input<T>(
+    input: &Path,
+    shape: &ShapeOptions,
+    seal: impl FnOnce(&mut dyn Read, &Metadata) -> Result<T>,
+) -> Result<(T, ContentKind, Vec<String>)> {
+    if std::fs::metadata(input)?.is_dir() {
+        if shape.pad {
+            return Err(Error::CannotPad(
+                "a folder is archived while it is sealed, so its size is not known in advance",
+            ));
+        }
+        let metadata = folder_metadata(input)?;
+        let mut reader = FolderReader::spawn(input);
+        let result = seal(&mut reader, &metadata);
+        let (value, notes) = reader.finish(result)?;
+        return Ok((value, ContentKind::Folder, notes));
+    }
+    let mut file = File::open(input)?;
+    let metadata = metadata_for_file(input, &file)?;
+    Ok((seal(&mut file, &metadata)?, ContentKind::File, Vec::new()))
+}
+
 /// Seals the file or folder at `input` into `dir`, named `name` (see
 /// [`ShapeOptions::output_name`]), shaped by `shape`. Atomic: nothing appears
 /// under its final name before the whole sealed stream is complete.
@@ -80,17 +105,10 @@ pub fn seal_path(
     options: &EncryptOptions,
     control: &Control,
 ) -> Result<Shaped> {
-    if std::fs::metadata(input)?.is_dir() {
-        let metadata = folder_metadata(input)?;
-        if shape.pad {
-            return Err(Error::CannotPad(
-                "a folder is archived while it is sealed, so its size is not known in advance",
-            ));
-        }
-        let mut reader = FolderReader::spawn(input);
-        let result = seal_stream(
+    let ((outputs, summary), kind, notes) = with_input(input, shape, |mut reader, metadata| {
+        seal_stream(
             &mut reader,
-            &metadata,
+            metadata,
             dir,
             name,
             overwrite,
@@ -98,26 +116,39 @@ pub fn seal_path(
             shape,
             options,
             control,
-        );
-        let ((outputs, summary), notes) = reader.finish(result)?;
-        return Ok(Shaped {
-            outputs,
-            kind: ContentKind::Folder,
-            summary,
-            notes,
-        });
-    }
-    let mut file = File::open(input)?;
-    let metadata = metadata_for_file(input, &file)?;
-    let (outputs, summary) = seal_stream(
-        &mut file, &metadata, dir, name, overwrite, master, shape, options, control,
-    )?;
+        )
+    })?;
     Ok(Shaped {
         outputs,
-        kind: ContentKind::File,
+        kind,
         summary,
-        notes: Vec::new(),
+        notes,
     })
+}
+
+/// Seals the file or folder at `input` to a writer (standard output), shaped
+/// as [`seal_to_writer`] does. Returns what was read and written, and notes on
+/// skipped folder entries.
+pub fn seal_path_to_writer(
+    input: &Path,
+    output: &mut impl Write,
+    master: &MasterKey,
+    shape: &ShapeOptions,
+    options: &EncryptOptions,
+    control: &Control,
+) -> Result<(Summary, Vec<String>)> {
+    let (summary, _, notes) = with_input(input, shape, |mut reader, metadata| {
+        seal_to_writer(
+            &mut reader,
+            metadata,
+            output,
+            master,
+            shape,
+            options,
+            control,
+        )
+    })?;
+    Ok((summary, notes))
 }
 
 /// Seals a stream described by `metadata` into `dir`, shaped by `shape`.
