@@ -12,7 +12,7 @@ use tgseal_core::shape::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::queue::{Action, Destination, Item, Status};
+use crate::queue::{Action, Destination, Item, Status, input_key};
 use crate::settings::{STORAGE_KEY, Settings, Split};
 use crate::strength::{Strength, estimate};
 use crate::units;
@@ -125,12 +125,12 @@ impl TgsealApp {
     /// queued and not finished are skipped, and so are further parts of a split
     /// file already listed (any one part opens the whole file).
     pub fn add_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
-        let paths: Vec<PathBuf> = paths.into_iter().collect();
         for path in paths {
-            let key = same_input_key(&path);
-            let queued = self.queue.iter().any(|item| {
-                same_input_key(&item.path) == key && !matches!(item.status, Status::Done(_))
-            });
+            let key = input_key(&path);
+            let queued = self
+                .queue
+                .iter()
+                .any(|item| item.key == key && !matches!(item.status, Status::Done(_)));
             if !queued {
                 self.queue
                     .push(Item::new(path, self.settings.output_dir.as_deref()));
@@ -922,16 +922,6 @@ fn preset_text(preset: KdfPreset) -> &'static str {
         KdfPreset::Default => "Standard (256 MiB)",
         KdfPreset::Paranoid => "Paranoid (1 GiB)",
     }
-}
-
-/// What a path stands for: a part of a split file (sealed or age) stands for
-/// its whole set, since any one part opens it; anything else for itself.
-fn same_input_key(path: &Path) -> PathBuf {
-    let key = tgseal_core::open::input_key(path);
-    if key != path {
-        return key;
-    }
-    tgseal_age::open::input_key(path)
 }
 
 /// Where a sealed file will go, in words: the folder, and the name unless the

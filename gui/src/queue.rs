@@ -118,6 +118,16 @@ pub fn classify(path: &Path) -> Plan {
     }
 }
 
+/// What a path stands for: a part of a split file (sealed or age) stands for
+/// its whole set, since any one part opens it; anything else for itself.
+pub fn input_key(path: &Path) -> PathBuf {
+    let key = tgseal_core::open::input_key(path);
+    if key != path {
+        return key;
+    }
+    tgseal_age::open::input_key(path)
+}
+
 /// Where a result goes, as planned before the job starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Destination {
@@ -190,6 +200,8 @@ impl Status {
 pub struct Item {
     /// The dropped path.
     pub path: PathBuf,
+    /// What it stands for ([`input_key`]): one line per split file.
+    pub key: PathBuf,
     /// Its size in bytes, when known.
     pub size: Option<u64>,
     /// What it is, when the name does not say (`folder`, `3 parts`…).
@@ -219,6 +231,7 @@ impl Item {
             _ => Status::Queued,
         };
         Item {
+            key: input_key(&path),
             path,
             size,
             kind,
