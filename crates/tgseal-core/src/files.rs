@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::control::Control;
 use crate::format::Metadata;
-use crate::keys::{Keyring, MasterKey};
-use crate::seal::{DecryptOptions, EncryptOptions, Summary, encrypt};
+use crate::keys::MasterKey;
+use crate::seal::{EncryptOptions, Summary, encrypt};
 use crate::{Error, Result};
 
 /// The extension of sealed files. (Never `.tgs`: that is Telegram's sticker format.)
@@ -187,22 +187,6 @@ impl DecryptTarget {
             DecryptTarget::Folder(dir) => dir.join(restored_name(stored_name, sealed_path)),
         }
     }
-}
-
-/// Decrypts the sealed file at `input` atomically. Returns the output path.
-/// The plaintext exists only in a temporary file until every chunk verified.
-/// A sealed folder is extracted to the output path the same way (a temporary
-/// folder renamed into place; see [`crate::archive`]).
-pub fn decrypt_file(
-    input: &Path,
-    target: &DecryptTarget,
-    overwrite: bool,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<(PathBuf, Summary)> {
-    let outcome = crate::batch::decrypt_path(input, target, overwrite, keyring, options, control)?;
-    Ok((outcome.output, outcome.summary))
 }
 
 #[cfg(test)]
