@@ -1,18 +1,15 @@
 //! Encrypting into standard age files, to recipients or with a passphrase.
 
-use std::io::{BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
 use std::sync::Mutex;
 
 use age::secrecy::SecretString;
-use tgseal_core::files::AtomicFile;
 use tgseal_core::{Control, Passphrase, Summary};
 use zeroize::Zeroizing;
 
 use crate::count::{self, Counting};
 use crate::error::{Error, Result};
 use crate::keys::Recipient;
-use tgseal_core::split::PartWriter;
 
 /// Runs `f`, which runs scrypt, while no other thread of this process runs
 /// scrypt: a batch of passphrase files (`-j N`) then needs the memory of one
@@ -150,72 +147,4 @@ pub fn age_name(input_name: &std::ffi::OsStr) -> std::ffi::OsString {
 /// random characters as hidden sealed names (`tgseal_core::names`).
 pub fn random_age_name() -> Result<String> {
     Ok(format!("{}.age", tgseal_core::names::random_stem()?))
-}
-
-/// Encrypts the file at `input` into the age file `output`, atomically
-/// (a temporary file beside `output`, renamed when complete).
-pub fn encrypt_age_file(
-    input: &Path,
-    output: &Path,
-    overwrite: bool,
-    to: &EncryptTo,
-    armor: Armor,
-    control: &Control,
-) -> Result<Summary> {
-    let file = std::fs::File::open(input)?;
-    let stat = file.metadata()?;
-    if stat.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            format!("{} is a folder", input.display()),
-        )
-        .into());
-    }
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let len = stat.is_file().then_some(stat.len());
-    encrypt_to_file(&mut reader, len, output, overwrite, to, armor, control)
-}
-
-/// Encrypts `input` (a file, standard input) into the age file `output`,
-/// atomically: a temporary file beside `output`, renamed when complete.
-pub fn encrypt_to_file(
-    input: &mut dyn Read,
-    input_len: Option<u64>,
-    output: &Path,
-    overwrite: bool,
-    to: &EncryptTo,
-    armor: Armor,
-    control: &Control,
-) -> Result<Summary> {
-    let mut out = AtomicFile::create(output, overwrite)?;
-    let summary = {
-        let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
-        let summary = encrypt(input, &mut writer, to, armor, control, input_len)?;
-        writer.flush()?;
-        summary
-    };
-    out.commit()?;
-    Ok(summary)
-}
-
-/// Encrypts `input` into a binary age file cut into parts `BASE.001`, … of at
-/// most `limit` bytes each in `dir` (docs/AGE.md, "Split"): raw bytes, so
-/// that joined they are the age file. Streams through part-sized temporary
-/// files; the parts appear under their names only when the whole age file
-/// is written. Returns the parts in order.
-#[allow(clippy::too_many_arguments)]
-pub fn encrypt_to_parts(
-    input: &mut dyn Read,
-    input_len: Option<u64>,
-    dir: &Path,
-    base: &str,
-    limit: u64,
-    overwrite: bool,
-    to: &EncryptTo,
-    control: &Control,
-) -> Result<(Vec<PathBuf>, Summary)> {
-    // Raw parts: `cat` joins them into the age file (docs/AGE.md).
-    let mut parts = PartWriter::raw(dir, base, limit, overwrite)?;
-    let summary = encrypt(input, &mut parts, to, Armor::Binary, control, input_len)?;
-    Ok((parts.finish()?, summary))
 }

@@ -1,6 +1,6 @@
 //! The error type of the age paths. Its `Display` text is written for the
 //! person reading it in a terminal or a dialog; its classes line up with the
-//! core's (`is_authentication_failure` → exit code 3 in the CLI).
+//! core's (`is_authentication_failure`: the data did not authenticate).
 
 use std::io;
 
@@ -38,7 +38,7 @@ pub enum Error {
     /// The file asks for scrypt work above the cap.
     #[error(
         "the age file asks for an unusually expensive key derivation (scrypt work factor 2^{required}), \
-         above the limit of 2^{cap}; if you trust this file, allow it explicitly (CLI: --no-kdf-limit)"
+         above the limit of 2^{cap}"
     )]
     WorkFactorOverCap {
         /// log2(N) the file asks for.
@@ -48,12 +48,12 @@ pub enum Error {
     },
     /// The file is encrypted to public keys, and only a passphrase was given.
     #[error(
-        "this age file is encrypted to public keys (recipients), not a passphrase; give the matching identity (CLI: -i FILE)"
+        "this age file is encrypted to public keys (recipients), not a passphrase; it opens only with the matching identity"
     )]
     NeedsIdentity,
     /// The file is encrypted with a passphrase, and only identities were given.
     #[error(
-        "this age file is encrypted with a passphrase, not to a public key; decrypt it without -i"
+        "this age file is encrypted with a passphrase, not to a public key; it opens only with the passphrase"
     )]
     NeedsPassphrase,
     /// A payload chunk did not authenticate: the file was changed, or data was appended.

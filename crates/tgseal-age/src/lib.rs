@@ -10,7 +10,8 @@
 //! plaintext at the target path), a cap on the key-derivation work an
 //! untrusted file may demand, progress and cancellation through
 //! [`tgseal_core::Control`], and errors whose classes match the core's.
-//! The CLI and the GUI call the same functions:
+//! It works on streams; age files on disk (atomic output, split parts,
+//! recognition) are `tgseal-workflow`'s, which every front end calls:
 //!
 //! ```
 //! use tgseal_age::{Armor, DecryptWith, EncryptTo, Identities};
@@ -39,25 +40,15 @@ mod detect;
 mod encrypt;
 mod error;
 mod keys;
-pub mod open;
-mod parts;
 
-pub use decrypt::{
-    DEFAULT_MAX_WORK_FACTOR, DecryptWith, age_output_name, decrypt, decrypt_age_file,
-    decrypt_age_parts, decrypt_to_file,
-};
+pub use decrypt::{DEFAULT_MAX_WORK_FACTOR, DecryptWith, decrypt};
 pub use detect::{
     ARMOR_BEGIN, BINARY_PREFIX, Encoding, HeaderSummary, StanzaInfo, inspect, is_age, is_age_file,
     sniff,
 };
-pub use encrypt::{
-    Armor, DEFAULT_WORK_FACTOR, EncryptTo, age_name, encrypt, encrypt_age_file, encrypt_to_file,
-    encrypt_to_parts, random_age_name,
-};
+pub use encrypt::{Armor, DEFAULT_WORK_FACTOR, EncryptTo, age_name, encrypt, random_age_name};
 pub use error::{Error, Result};
 pub use keys::{
     GeneratedIdentity, Identities, Recipient, generate_identity, parse_recipient,
     read_recipients_file,
 };
-pub use open::{AgeInput, Unlock};
-pub use parts::{AgeParts, PartsReader, is_age_part};

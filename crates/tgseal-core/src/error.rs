@@ -25,8 +25,7 @@ pub enum Error {
     UnsupportedVersion(String),
     /// The header asks for KDF work above the decryption cap (FORMAT.md §2.3).
     #[error(
-        "the file asks for an unusually expensive key derivation ({requested}), above the limit of {cap}; \
-         if you trust this file, allow it explicitly (CLI: --no-kdf-limit)"
+        "the file asks for an unusually expensive key derivation ({requested}), above the limit of {cap}"
     )]
     KdfOverCap {
         /// What the header requests, in words.
@@ -57,7 +56,7 @@ pub enum Error {
         actual: u64,
     },
     /// The output file exists and overwriting was not allowed.
-    #[error("{0} already exists (use --force to overwrite)")]
+    #[error("{} already exists", .0.display())]
     OutputExists(std::path::PathBuf),
     /// A folder archive holds an entry that would be written outside the
     /// destination folder (absolute path, `..`, or a link that escapes it).

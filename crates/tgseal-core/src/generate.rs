@@ -10,8 +10,8 @@
 use zeroize::Zeroizing;
 
 use crate::Result;
-use crate::keys::fill_random;
-use crate::passphrase::Passphrase;
+use crate::crypto::keys::fill_random;
+use crate::crypto::passphrase::Passphrase;
 
 const WORDLIST: &str = include_str!("eff_large_wordlist.txt");
 

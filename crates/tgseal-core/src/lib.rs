@@ -9,6 +9,17 @@
 //! Memory stays bounded whatever the input size: data flows chunk by chunk from
 //! a [`std::io::Read`] to a [`std::io::Write`].
 //!
+//! The crate is the format and nothing else: no file system, no process-wide
+//! state, so it builds for `wasm32-unknown-unknown` (with
+//! default features off) for the web app. Files, folders, part sets, batches
+//! and age live one layer up, in `tgseal-workflow` (docs/ARCHITECTURE.md).
+//!
+//! ## Features
+//! - `threads` (default): the payload is sealed and opened on several threads
+//!   ([`EncryptOptions::threads`]) and Argon2id uses its lanes in parallel.
+//!   Without it every thread count runs on the calling thread; the bytes are
+//!   the same.
+//!
 //! ```
 //! use tgseal_core::{Control, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Metadata, Passphrase};
 //!
@@ -37,35 +48,30 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
-pub mod archive;
-pub mod armor;
-pub mod batch;
+// Three layers; each module names the FORMAT.md section it implements.
+// 1. crypto: key derivation, keys, the header, the STREAM payload, padding.
+mod crypto;
+// 2. containers: the shapes a sealed stream travels in (armor, part framing)
+//    and the rules for folder archives, all over `Read`/`Write`.
+mod containers;
+// 3. small shared pieces every front end uses.
 mod control;
 mod error;
-pub mod files;
-mod format;
 pub mod generate;
-mod kdf;
-mod keys;
 pub mod names;
-pub mod open;
-pub mod padding;
-mod passphrase;
-mod pipe;
-mod pipeline;
-mod seal;
-pub mod shape;
-pub mod split;
-mod stream;
 pub mod strength;
 
+pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};
-pub use error::{Error, PartProblem, Result};
-pub use format::{ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION};
-pub use kdf::{KdfCap, KdfParams, KdfPreset, MAX_LANES};
-pub use keys::{Keyring, MasterKey};
-pub use passphrase::Passphrase;
-pub use seal::{
+pub use crypto::format::{
+    ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION, read_up_to,
+};
+pub use crypto::kdf::{KdfCap, KdfParams, KdfPreset, MAX_LANES};
+pub use crypto::keys::{Keyring, MasterKey, fill_random};
+pub use crypto::padding;
+pub use crypto::passphrase::Passphrase;
+pub use crypto::seal::{
     DecryptOptions, Decryptor, EncryptOptions, Summary, default_threads, encrypt, inspect,
 };
-pub use stream::{ChunkSize, TAG_LEN, sealed_payload_len};
+pub use crypto::stream::{ChunkSize, TAG_LEN, sealed_payload_len};
+pub use error::{Error, PartProblem, Result};

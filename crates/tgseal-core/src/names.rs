@@ -1,10 +1,13 @@
-//! Neutral output names that say nothing about the content (`--hide-name`).
+//! Neutral output names that say nothing about the content (hidden names).
 //! The real name travels inside the ciphertext (FORMAT.md §4.2) and is restored
 //! on decryption.
 
 use crate::Result;
-use crate::files::SEALED_EXTENSION;
-use crate::keys::fill_random;
+use crate::crypto::keys::fill_random;
+
+/// The extension of a sealed file (`report.pdf.tgseal`). Never `.tgs`: that
+/// is Telegram's animated-sticker format.
+pub const SEALED_EXTENSION: &str = "tgseal";
 
 /// The characters of a random name: lowercase letters and digits, which every
 /// file system and chat app keeps as they are.

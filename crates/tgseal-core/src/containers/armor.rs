@@ -22,10 +22,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::control::Control;
-use crate::format::{ContentKind, Metadata};
-use crate::keys::{Keyring, MasterKey, fill_random};
-use crate::seal::{Decryptor, EncryptOptions, encrypt};
-use crate::split::lift;
+use crate::crypto::format::{ContentKind, Metadata};
+use crate::crypto::keys::{Keyring, MasterKey, fill_random};
+use crate::crypto::seal::{Decryptor, EncryptOptions, encrypt};
+use crate::containers::split::lift;
 use crate::{Error, Result};
 
 /// §11: the line that opens an armored sealed file.
@@ -47,8 +47,8 @@ pub const TEXT_OVERHEAD: usize = 183;
 /// The longest text (in UTF-8 bytes) that [`seal_text`] fits into a single
 /// Telegram message of 4096 characters (§11.3).
 pub const MAX_SINGLE_MESSAGE_TEXT: usize = 2790;
-/// The longest text [`seal_text`] accepts (it is for chat messages; files go
-/// through `encrypt --armor`): 64 KiB, under one payload chunk.
+/// The longest text [`seal_text`] accepts (it is for chat messages; a file is
+/// sealed and then armored as a whole): 64 KiB, under one payload chunk.
 pub const MAX_TEXT: usize = 64 * 1024;
 
 /// Bytes of base64 input per body line (48 bytes → 64 characters).
@@ -538,7 +538,7 @@ pub fn seal_text(
 ) -> Result<Vec<String>> {
     if text.len() > MAX_TEXT {
         return Err(Error::TextPieces(format!(
-            "the message is {} bytes; seal-text takes at most {MAX_TEXT} (use encrypt --armor for files)",
+            "the message is {} bytes; a sealed text message holds at most {MAX_TEXT} (seal it as a file instead)",
             text.len()
         )));
     }

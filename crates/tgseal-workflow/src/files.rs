@@ -6,14 +6,10 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::control::Control;
-use crate::format::Metadata;
-use crate::keys::MasterKey;
-use crate::seal::{EncryptOptions, Summary, encrypt};
-use crate::{Error, Result};
+use tgseal_core::Metadata;
+use tgseal_core::{Error, Result};
 
-/// The extension of sealed files. (Never `.tgs`: that is Telegram's sticker format.)
-pub const SEALED_EXTENSION: &str = "tgseal";
+pub use tgseal_core::names::SEALED_EXTENSION;
 
 /// An output file under construction: a temporary file in the target's folder
 /// that becomes the target only on [`AtomicFile::commit`]. Dropped without a
@@ -142,31 +138,6 @@ pub fn metadata_for_file(path: &Path, file: &File) -> Result<Metadata> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(Metadata::file(name, Some(stat.len()), stat.modified().ok()))
-}
-
-/// Encrypts the file at `input` to `output` atomically.
-pub fn encrypt_file(
-    input: &Path,
-    output: &Path,
-    overwrite: bool,
-    master: &MasterKey,
-    options: &EncryptOptions,
-    control: &Control,
-) -> Result<Summary> {
-    let file = File::open(input)?;
-    if file.metadata()?.is_dir() {
-        return Err(Error::Io(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            format!("{} is a folder", input.display()),
-        )));
-    }
-    let metadata = metadata_for_file(input, &file)?;
-    let mut out = AtomicFile::create(output, overwrite)?;
-    // No BufReader/BufWriter: the payload reads and writes whole chunks, and a
-    // buffer smaller than a chunk would only add a copy.
-    let summary = encrypt(master, &metadata, &mut &file, out.file(), options, control)?;
-    out.commit()?;
-    Ok(summary)
 }
 
 /// Where decrypted output goes.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use proptest::prelude::*;
 
 use crate::control::Control;
-use crate::stream::{ChunkCipher, ChunkSize, TAG_LEN, open_payload, seal_payload};
+use crate::crypto::stream::{ChunkCipher, ChunkSize, TAG_LEN, open_payload, seal_payload};
 use crate::{Error, Result};
 
 const THREADS: [usize; 4] = [1, 2, 3, 8];
@@ -83,7 +83,7 @@ fn every_thread_count_seals_the_same_bytes() {
         let reference = seal(&plain, 1);
         assert_eq!(
             reference.len() as u64,
-            crate::stream::sealed_payload_len(len as u64, chunk())
+            crate::crypto::stream::sealed_payload_len(len as u64, chunk())
         );
         for threads in THREADS {
             assert!(

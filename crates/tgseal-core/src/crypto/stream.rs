@@ -10,7 +10,7 @@ use chacha20poly1305::aead::{AeadInOut, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
 
 use crate::control::Control;
-use crate::format::read_up_to;
+use crate::crypto::format::read_up_to;
 use crate::{Error, Result};
 
 /// §5: the Poly1305 tag appended to every chunk.
@@ -122,12 +122,29 @@ pub(crate) fn seal_payload(
     control: &Control,
     threads: usize,
 ) -> Result<(u64, u64)> {
-    if threads <= 1 {
-        return seal_sequential(cipher, chunk_size, input, output, total, control);
+    #[cfg(feature = "threads")]
+    if threads > 1 {
+        return seal_threaded(cipher, chunk_size, input, output, total, control, threads);
     }
+    #[cfg(not(feature = "threads"))]
+    let _ = threads;
+    seal_sequential(cipher, chunk_size, input, output, total, control)
+}
+
+/// [`seal_payload`] on `threads` worker threads (the `threads` feature).
+#[cfg(feature = "threads")]
+fn seal_threaded(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    output: &mut impl Write,
+    total: Option<u64>,
+    control: &Control,
+    threads: usize,
+) -> Result<(u64, u64)> {
     let size = chunk_size.bytes();
     let (mut read, mut written) = (0u64, 0u64);
-    crate::pipeline::run(
+    crate::crypto::pipeline::run(
         threads,
         size,
         size + TAG_LEN,
@@ -202,14 +219,31 @@ pub(crate) fn open_payload(
     expected_len: Option<u64>,
     control: &Control,
     threads: usize,
+    sink: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<u64> {
+    #[cfg(feature = "threads")]
+    if threads > 1 {
+        return open_threaded(cipher, chunk_size, input, expected_len, control, threads, sink);
+    }
+    #[cfg(not(feature = "threads"))]
+    let _ = threads;
+    open_sequential(cipher, chunk_size, input, expected_len, control, sink)
+}
+
+/// [`open_payload`] on `threads` worker threads (the `threads` feature).
+#[cfg(feature = "threads")]
+fn open_threaded(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    input: &mut impl Read,
+    expected_len: Option<u64>,
+    control: &Control,
+    threads: usize,
     mut sink: impl FnMut(&[u8]) -> Result<()>,
 ) -> Result<u64> {
-    if threads <= 1 {
-        return open_sequential(cipher, chunk_size, input, expected_len, control, sink);
-    }
     let sealed = chunk_size.bytes() + TAG_LEN;
     let mut plaintext = 0u64;
-    crate::pipeline::run(
+    crate::crypto::pipeline::run(
         threads,
         sealed,
         sealed,

@@ -8,14 +8,16 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::armor::{self, ArmorReader};
+use tgseal_core::armor::{self, ArmorReader};
 use crate::batch::{Outcome, decrypt_opened, decrypt_path};
-use crate::files::{DecryptTarget, SEALED_EXTENSION};
-use crate::format::MAGIC;
-use crate::keys::Keyring;
-use crate::seal::{DecryptOptions, Decryptor};
-use crate::split::{self, PART_MAGIC, PartSet, lift};
-use crate::{Control, Result};
+use crate::files::DecryptTarget;
+use crate::parts::{self, PartSet};
+use tgseal_core::names::SEALED_EXTENSION;
+use tgseal_core::MAGIC;
+use tgseal_core::Keyring;
+use tgseal_core::{DecryptOptions, Decryptor};
+use tgseal_core::split::{self, PART_MAGIC, lift};
+use tgseal_core::{Control, Result};
 
 /// How much of a file is read to recognise it: the armor BEGIN line may
 /// follow a few words of a saved chat message.
@@ -174,7 +176,7 @@ fn count_entries(dir: &Path) -> Result<(usize, usize)> {
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if entry.file_type()?.is_file() && split::is_part_file(&entry.path()) {
+        if entry.file_type()?.is_file() && parts::is_part_file(&entry.path()) {
             parts += 1;
         } else {
             others += 1;
@@ -183,46 +185,13 @@ fn count_entries(dir: &Path) -> Result<(usize, usize)> {
     Ok((parts, others))
 }
 
-/// What an input stands for: for a part of a split file, the set (its folder
-/// and base name, `dir/x.tgseal`), since any one part opens the whole set;
-/// for anything else, the path itself.
-pub fn input_key(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    match name.as_deref().and_then(split::parse_part_name) {
-        Some((base, _)) if split::is_part_file(path) => crate::files::parent_dir(path).join(base),
-        _ => path.to_path_buf(),
-    }
-}
-
-/// The inputs with every split file once: of several parts of one split
-/// file given together (`x.tgseal.001 x.tgseal.002`), only the first stays.
-pub fn dedupe_parts(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut seen = std::collections::HashSet::new();
-    inputs
-        .iter()
-        .filter(|input| seen.insert(input_key(input)))
-        .cloned()
-        .collect()
-}
-
-/// Recognises `path` and decrypts it into `target` (see [`SealedInput::find`]
-/// and [`SealedInput::decrypt`]).
-pub fn decrypt_any(
-    path: &Path,
-    target: &DecryptTarget,
-    overwrite: bool,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<Outcome> {
-    SealedInput::find(path)?.decrypt(target, overwrite, keyring, options, control)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shape::{ShapeOptions, seal_path};
-    use crate::{EncryptOptions, Error, KdfCap, KdfParams, MasterKey, Passphrase};
+    use crate::batch::BatchKeys;
+    use crate::input::{dedupe_parts, input_key};
+    use crate::seal::{Destination, Format, ShapeOptions, Source, seal as seal_to};
+    use tgseal_core::{EncryptOptions, Error, KdfCap, KdfParams, Passphrase};
 
     const PASS: &str = "correct horse battery staple";
     const TINY: KdfParams = KdfParams {
@@ -232,20 +201,19 @@ mod tests {
     };
 
     fn seal(input: &Path, dir: &Path, shape: ShapeOptions) -> Vec<PathBuf> {
-        let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY).unwrap();
-        let name = shape.output_name("data.bin.tgseal").unwrap();
-        seal_path(
-            input,
+        let keys = BatchKeys::new(Passphrase::new(PASS).unwrap(), TINY, false).unwrap();
+        let format = Format::Sealed {
+            keys: &keys,
+            shape,
+            options: EncryptOptions::default(),
+        };
+        let destination = Destination::Named {
             dir,
-            &name,
-            false,
-            &master,
-            &shape,
-            &EncryptOptions::default(),
-            &Control::new(),
-        )
-        .unwrap()
-        .outputs
+            name: "data.bin.tgseal".into(),
+        };
+        seal_to(Source::Path(input), destination, false, &format, &Control::new())
+            .unwrap()
+            .outputs
     }
 
     fn keyring(pass: &str) -> Keyring {
@@ -253,8 +221,7 @@ mod tests {
     }
 
     fn open_into(path: &Path, dir: &Path, pass: &str) -> Result<Outcome> {
-        decrypt_any(
-            path,
+        SealedInput::find(path)?.decrypt(
             &DecryptTarget::Folder(dir.to_path_buf()),
             false,
             &keyring(pass),
@@ -304,8 +271,8 @@ mod tests {
             // Any part, or the first output, opens the whole file.
             let out = tempfile::tempdir().unwrap();
             let outcome = open_into(outputs.last().unwrap(), out.path(), PASS).unwrap();
-            assert_eq!(outcome.output, out.path().join("data.bin"), "{shape:?}");
-            assert_eq!(std::fs::read(&outcome.output).unwrap(), data, "{shape:?}");
+            assert_eq!(outcome.outputs, vec![out.path().join("data.bin")], "{shape:?}");
+            assert_eq!(std::fs::read(&outcome.outputs[0]).unwrap(), data, "{shape:?}");
             assert_eq!(
                 outcome.notes.iter().any(|n| n.contains("parts")),
                 outputs.len() > 1
@@ -329,7 +296,7 @@ mod tests {
         ));
         let out = tempfile::tempdir().unwrap();
         let outcome = open_into(parts.path(), out.path(), PASS).unwrap();
-        assert_eq!(std::fs::read(outcome.output).unwrap(), data);
+        assert_eq!(std::fs::read(&outcome.outputs[0]).unwrap(), data);
 
         assert!(SealedInput::recognise(src.path()).unwrap().is_none());
         assert!(open_into(src.path(), out.path(), PASS).is_err());

@@ -13,20 +13,19 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, UNIX_EPOCH};
 
 use tar::{EntryType, HeaderMode};
 
-use crate::control::Control;
-use crate::files::AtomicFile;
-use crate::format::{ContentKind, Metadata};
-use crate::keys::MasterKey;
+use tgseal_core::Control;
+use tgseal_core::archive::{Step, check_link_lexically, safe_relative, steps};
+use tgseal_core::{ContentKind, Metadata};
 use crate::pipe::{PipeReader, PipeWriter, pipe};
-use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary, encrypt};
-use crate::{Error, Result};
+use tgseal_core::{DecryptOptions, Decryptor, Summary};
+use tgseal_core::{Error, Result};
 
 /// Most symbolic links followed while checking where one link leads.
 const MAX_LINK_HOPS: u32 = 40;
@@ -114,37 +113,6 @@ impl Read for FolderReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.pipe.read(buf)
     }
-}
-
-/// Seals the folder `dir` as one sealed stream on `output`. Returns what was
-/// moved and notes about skipped entries.
-pub fn encrypt_folder_to(
-    dir: &Path,
-    master: &MasterKey,
-    output: &mut impl Write,
-    options: &EncryptOptions,
-    control: &Control,
-) -> Result<(Summary, Vec<String>)> {
-    let metadata = folder_metadata(dir)?;
-    let mut reader = FolderReader::spawn(dir);
-    let result = encrypt(master, &metadata, &mut reader, output, options, control);
-    reader.finish(result)
-}
-
-/// Seals the folder `dir` into the file `output`, atomically.
-pub fn encrypt_folder(
-    dir: &Path,
-    output: &Path,
-    overwrite: bool,
-    master: &MasterKey,
-    options: &EncryptOptions,
-    control: &Control,
-) -> Result<(Summary, Vec<String>)> {
-    let mut out = AtomicFile::create(output, overwrite)?;
-    // Unbuffered, like `files::encrypt_file`: the payload writes whole chunks.
-    let result = encrypt_folder_to(dir, master, out.file(), options, control)?;
-    out.commit()?;
-    Ok(result)
 }
 
 fn write_archive(root: &Path, writer: PipeWriter) -> Result<Vec<String>> {
@@ -431,43 +399,6 @@ fn link_target<R: Read>(entry: &tar::Entry<'_, R>) -> Result<PathBuf> {
     }
 }
 
-/// An archive path as a relative path without `.` components; refuses
-/// absolute paths and `..`.
-fn safe_relative(raw: &[u8]) -> Result<PathBuf> {
-    let path = bytes_to_path(raw);
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Prefix(_) | Component::RootDir => {
-                return Err(Error::UnsafeArchive(format!(
-                    "the entry {} has an absolute path",
-                    path.display()
-                )));
-            }
-            Component::ParentDir => {
-                return Err(Error::UnsafeArchive(format!(
-                    "the entry {} contains '..'",
-                    path.display()
-                )));
-            }
-            Component::CurDir => {}
-            Component::Normal(name) => out.push(name),
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(unix)]
-fn bytes_to_path(raw: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(raw))
-}
-
-#[cfg(not(unix))]
-fn bytes_to_path(raw: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(raw).replace('\\', "/"))
-}
-
 /// Whether any existing component of `rel` below `dest` is a symbolic link.
 fn through_symlink(dest: &Path, rel: &Path) -> Result<bool> {
     let mut at = dest.to_path_buf();
@@ -522,50 +453,6 @@ fn remove_non_dir(path: &Path, rel: &Path) -> Result<()> {
         Ok(_) => Ok(fs::remove_file(path)?),
         Err(_) => Ok(()),
     }
-}
-
-/// One step of a path being resolved inside the extraction folder.
-enum Step {
-    Up,
-    Name(OsString),
-}
-
-fn steps(path: &Path) -> Result<Vec<Step>> {
-    let mut out = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::Prefix(_) | Component::RootDir => {
-                return Err(Error::UnsafeArchive(format!(
-                    "the symbolic link target {} is absolute",
-                    path.display()
-                )));
-            }
-            Component::CurDir => {}
-            Component::ParentDir => out.push(Step::Up),
-            Component::Normal(name) => out.push(Step::Name(name.to_owned())),
-        }
-    }
-    Ok(out)
-}
-
-/// First check, per entry: the target, taken literally from the link's folder,
-/// stays inside.
-fn check_link_lexically(link: &Path, target: &Path) -> Result<()> {
-    let mut depth = link.components().count().saturating_sub(1);
-    for step in steps(target)? {
-        match step {
-            Step::Up if depth == 0 => {
-                return Err(Error::UnsafeArchive(format!(
-                    "the symbolic link {} points outside the folder ({})",
-                    link.display(),
-                    target.display()
-                )));
-            }
-            Step::Up => depth -= 1,
-            Step::Name(_) => depth += 1,
-        }
-    }
-    Ok(())
 }
 
 /// Final check, once the tree is complete: every link, resolved through the

@@ -10,9 +10,9 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::kdf::KdfParams;
-use crate::keys::{FileKeys, MasterKey, fill_random};
-use crate::stream::ChunkSize;
+use crate::crypto::kdf::KdfParams;
+use crate::crypto::keys::{FileKeys, MasterKey, fill_random};
+use crate::crypto::stream::ChunkSize;
 use crate::{Error, Result};
 
 /// §2.1: the first six bytes of every sealed file.
@@ -230,7 +230,7 @@ fn array<const N: usize>(bytes: &[u8]) -> [u8; N] {
 }
 
 /// Reads until `buf` is full or the input ends; returns the bytes read.
-pub(crate) fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match input.read(&mut buf[filled..]) {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::control::Control;
-use crate::stream::fill;
+use crate::crypto::stream::fill;
 use crate::{Error, Result};
 
 /// The most memory the chunk buffers in flight may take (a soft cap: at least

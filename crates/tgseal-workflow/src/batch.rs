@@ -14,20 +14,15 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use crate::archive::{encrypt_folder, extract_sealed};
-use crate::control::Control;
-use crate::files::{AtomicFile, DecryptTarget, encrypt_file};
-use crate::format::ContentKind;
-use crate::kdf::KdfParams;
-use crate::keys::{Keyring, MasterKey};
-use crate::passphrase::Passphrase;
-use crate::seal::{DecryptOptions, Decryptor, EncryptOptions, Summary};
-use crate::{Error, Result};
-
-/// The number of cores, as the operating system reports them (at least 1).
-pub fn available_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
+use crate::folder::extract_sealed;
+use tgseal_core::Control;
+use crate::files::{AtomicFile, DecryptTarget};
+use tgseal_core::ContentKind;
+use tgseal_core::KdfParams;
+use tgseal_core::{Keyring, MasterKey};
+use tgseal_core::Passphrase;
+use tgseal_core::{DecryptOptions, Decryptor, EncryptOptions, Summary};
+use tgseal_core::{Error, Result};
 
 /// How many payload threads each job should use when `jobs` jobs share
 /// `cores` cores for `inputs` inputs: the cores divided by the jobs that can
@@ -90,45 +85,46 @@ impl std::fmt::Debug for BatchKeys {
     }
 }
 
-/// What one input became.
+/// What one input became, sealed or opened.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Outcome {
-    /// The path written.
-    pub output: PathBuf,
+    /// The files written: one, every part in order, or none for a stream
+    /// (standard output).
+    pub outputs: Vec<PathBuf>,
     /// Whether it was a file or a folder.
     pub kind: ContentKind,
     /// Bytes read and written.
     pub summary: Summary,
-    /// Things worth telling the user that were not errors (skipped entries).
+    /// Things worth telling the user that were not errors (skipped entries,
+    /// parts read or written).
     pub notes: Vec<String>,
 }
 
-/// Encrypts a file, or a folder as one sealed file, to `output` atomically.
-pub fn encrypt_path(
-    input: &Path,
-    output: &Path,
-    overwrite: bool,
-    master: &MasterKey,
-    options: &EncryptOptions,
-    control: &Control,
-) -> Result<Outcome> {
-    if std::fs::metadata(input)?.is_dir() {
-        let (summary, notes) = encrypt_folder(input, output, overwrite, master, options, control)?;
-        Ok(Outcome {
-            output: output.to_path_buf(),
-            kind: ContentKind::Folder,
+impl Outcome {
+    /// A file (or folder) written at `output`.
+    pub fn file(output: PathBuf, summary: Summary, notes: Vec<String>) -> Self {
+        Outcome {
+            outputs: vec![output],
+            kind: ContentKind::File,
             summary,
             notes,
-        })
-    } else {
-        let summary = encrypt_file(input, output, overwrite, master, options, control)?;
-        Ok(Outcome {
-            output: output.to_path_buf(),
+        }
+    }
+
+    /// Output written to a stream.
+    pub fn stream(summary: Summary) -> Self {
+        Outcome {
+            outputs: Vec::new(),
             kind: ContentKind::File,
             summary,
             notes: Vec::new(),
-        })
+        }
+    }
+
+    /// The first file written (the only one, or part 1), if any.
+    pub fn output(&self) -> Option<&Path> {
+        self.outputs.first().map(PathBuf::as_path)
     }
 }
 
@@ -168,7 +164,7 @@ pub fn decrypt_opened<R: Read + Send>(
     if kind == ContentKind::Folder {
         let (summary, notes) = extract_sealed(decryptor, output, overwrite, options, control)?;
         return Ok(Outcome {
-            output: output.to_path_buf(),
+            outputs: vec![output.to_path_buf()],
             kind,
             summary,
             notes,
@@ -183,7 +179,7 @@ pub fn decrypt_opened<R: Read + Send>(
     }
     let output = out.commit()?;
     Ok(Outcome {
-        output,
+        outputs: vec![output],
         kind,
         summary,
         notes: Vec::new(),
@@ -333,9 +329,9 @@ mod tests {
         let sealed: Vec<Vec<u8>> = (0..16u8)
             .map(|i| {
                 let plain = vec![i; 1000];
-                let meta = crate::Metadata::file(format!("f{i}"), Some(1000), None);
+                let meta = tgseal_core::Metadata::file(format!("f{i}"), Some(1000), None);
                 let mut out = Vec::new();
-                crate::encrypt(
+                tgseal_core::encrypt(
                     &keys.master().unwrap(),
                     &meta,
                     &mut &plain[..],
@@ -348,7 +344,7 @@ mod tests {
             })
             .collect();
         for (pass, expect_ok) in [("pw", true), ("wrong", false)] {
-            let keyring = Keyring::new(Passphrase::new(pass).unwrap(), crate::KdfCap::DEFAULT);
+            let keyring = Keyring::new(Passphrase::new(pass).unwrap(), tgseal_core::KdfCap::DEFAULT);
             let open = |_: usize, bytes: &Vec<u8>| -> Result<Vec<u8>> {
                 let mut plain = Vec::new();
                 Decryptor::new(&bytes[..], &keyring)?.decrypt_to(&mut plain, &Control::new())?;
@@ -395,20 +391,23 @@ mod tests {
         )
         .unwrap();
         let sealed = dir.path().join("notes.tgseal");
-        let master = keys.master().unwrap();
-        let done = encrypt_path(
-            &src,
-            &sealed,
+        let format = crate::Format::Sealed {
+            keys: &keys,
+            shape: crate::ShapeOptions::default(),
+            options: EncryptOptions::default(),
+        };
+        let done = crate::seal(
+            crate::Source::Path(&src),
+            crate::Destination::Path(&sealed),
             false,
-            &master,
-            &EncryptOptions::default(),
+            &format,
             &Control::new(),
         )
         .unwrap();
         assert_eq!(done.kind, ContentKind::Folder);
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
-        let keyring = Keyring::new(Passphrase::new("pw").unwrap(), crate::KdfCap::DEFAULT);
+        let keyring = Keyring::new(Passphrase::new("pw").unwrap(), tgseal_core::KdfCap::DEFAULT);
         let opened = decrypt_path(
             &sealed,
             &DecryptTarget::Folder(out.clone()),
@@ -418,7 +417,7 @@ mod tests {
             &Control::new(),
         )
         .unwrap();
-        assert_eq!(opened.output, out.join("notes"));
+        assert_eq!(opened.output(), Some(out.join("notes").as_path()));
         assert_eq!(std::fs::read(out.join("notes/a.txt")).unwrap(), b"alpha");
         assert_eq!(
             std::fs::read(out.join("notes/sub/deeper/b.bin")).unwrap(),

@@ -7,9 +7,9 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::format::Header;
-use crate::kdf::{KdfCap, KdfParams};
-use crate::passphrase::Passphrase;
+use crate::crypto::format::Header;
+use crate::crypto::kdf::{KdfCap, KdfParams};
+use crate::crypto::passphrase::Passphrase;
 use crate::{Error, Result};
 
 const INFO_CHECK: &[u8] = b"tgseal v1 passphrase check";
@@ -104,8 +104,9 @@ fn expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) {
     let _ = hk.expand(info, out);
 }
 
-/// Fills `buf` from the operating system's CSPRNG.
-pub(crate) fn fill_random(buf: &mut [u8]) -> Result<()> {
+/// Fills `buf` from the operating system's CSPRNG (the browser's
+/// `crypto.getRandomValues` on the web).
+pub fn fill_random(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
 }
 
@@ -141,6 +142,17 @@ impl Keyring {
     pub fn with_reuse(mut self, reuse: bool) -> Self {
         self.reuse = reuse;
         self
+    }
+
+    /// The passphrase this keyring opens with (age files opened in the same
+    /// call use it too).
+    pub fn passphrase(&self) -> &Passphrase {
+        &self.passphrase
+    }
+
+    /// The cap on the key-derivation work a file may ask for.
+    pub fn cap(&self) -> KdfCap {
+        self.cap
     }
 
     /// The master key for a header: from the cache, or derived now. Checks the

@@ -1,19 +1,18 @@
 //! An age input on disk, in whichever shape it arrived: one age file (binary
 //! or armored) or the raw parts of a split one. The age counterpart of
-//! `tgseal_core::open`, for front ends that decide by the bytes what to do
+//! `crate::open`, for front ends that decide by the bytes what to do
 //! with a dropped path.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use tgseal_core::files::{DecryptTarget, parent_dir};
+use tgseal_age::{DecryptWith, Error, Result, decrypt, inspect, is_age_file};
 use tgseal_core::split::parse_part_name;
 use tgseal_core::{Control, Summary};
 
-use crate::decrypt::{DecryptWith, age_output_name, decrypt, decrypt_age_file, decrypt_age_parts};
-use crate::detect::{inspect, is_age_file};
-use crate::error::{Error, Result};
-use crate::parts::{AgeParts, is_age_part};
+use crate::age::files::{age_output_name, decrypt_age_file, decrypt_age_parts};
+use crate::age::parts::{AgeParts, is_age_part};
+use crate::files::DecryptTarget;
 
 /// What opens an age file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,16 +147,6 @@ impl AgeInput {
     }
 }
 
-/// What an input stands for: for a part of a split age file, the set
-/// (`dir/x.age`), since any one part opens the whole file; else the path.
-pub fn input_key(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str());
-    match name.and_then(parse_part_name) {
-        Some((base, _)) if !path.is_dir() && is_age_part(path) => parent_dir(path).join(base),
-        _ => path.to_path_buf(),
-    }
-}
-
 /// Whether every entry of `dir` (hidden ones aside) is a file named like a part.
 fn holds_only_part_names(dir: &Path) -> Result<bool> {
     for entry in std::fs::read_dir(dir)? {
@@ -177,21 +166,24 @@ fn holds_only_part_names(dir: &Path) -> Result<bool> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::{EncryptTo, Identities, encrypt_to_parts, generate_identity, parse_recipient};
+    use crate::input::input_key;
+    use crate::seal::{Destination, Format, Source, seal};
+    use tgseal_age::{Armor, EncryptTo, Identities, generate_identity, parse_recipient};
 
     fn split_age(dir: &Path, plain: &[u8], to: &EncryptTo) -> Vec<PathBuf> {
-        let (parts, _) = encrypt_to_parts(
-            &mut &plain[..],
-            Some(plain.len() as u64),
-            dir,
-            "notes.txt.age",
-            4096,
-            false,
+        let format = Format::Age {
             to,
-            &Control::new(),
-        )
-        .unwrap();
-        parts
+            armor: Armor::Binary,
+            split: Some(4096),
+            hide_name: false,
+        };
+        let destination = Destination::Named {
+            dir,
+            name: "notes.txt.age".into(),
+        };
+        seal(Source::Stream(&mut &plain[..]), destination, false, &format, &Control::new())
+            .unwrap()
+            .outputs
     }
 
     fn plain() -> Vec<u8> {
@@ -244,11 +236,11 @@ mod tests {
             work_factor: 2,
         };
         let mut sealed = Vec::new();
-        crate::encrypt(
+        tgseal_age::encrypt(
             &mut &b"hi"[..],
             &mut sealed,
             &to,
-            crate::Armor::Armored,
+            Armor::Armored,
             &Control::new(),
             None,
         )

@@ -6,7 +6,7 @@
 //! a length up so that only its top O(log log n) bits remain, at a cost of at
 //! most ~12 % (less for larger files).
 
-use crate::format::Metadata;
+use crate::crypto::format::Metadata;
 
 /// §9: the Padmé length of `len`: `len` rounded up so that at most
 /// ⌊log2 ⌊log2 len⌋⌋ + 1 of its bits below the top bit may be non-zero.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::passphrase::Passphrase;
+use crate::crypto::passphrase::Passphrase;
 use crate::{Error, Result};
 
 /// Argon2id cost parameters, exactly as stored in the header.
@@ -159,8 +159,8 @@ impl KdfCap {
         max_passes: u32::MAX,
     };
 
-    /// [`KdfCap::UNLIMITED`] when the user lifted the limit (`--no-kdf-limit`,
-    /// "Allow expensive key derivation"), else [`KdfCap::DEFAULT`].
+    /// [`KdfCap::UNLIMITED`] when the user lifted the limit for files they
+    /// trust, else [`KdfCap::DEFAULT`].
     pub const fn lifted_if(lifted: bool) -> KdfCap {
         if lifted {
             KdfCap::UNLIMITED

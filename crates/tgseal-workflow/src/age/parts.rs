@@ -12,11 +12,11 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use tgseal_core::files::parent_dir;
-use tgseal_core::split::{is_part_file, numbered_parts, parse_part_name, part_name};
+use tgseal_age::{Error, Result, is_age_file};
+use tgseal_core::split::{parse_part_name, part_name};
 
-use crate::detect::is_age_file;
-use crate::error::{Error, Result};
+use crate::files::parent_dir;
+use crate::parts::{is_part_file, numbered_parts};
 
 /// Whether the parts named `BASE.NNN` look like a split age file:
 /// they are not tgseal's own parts, and the base ends in `.age` or part 1
@@ -232,7 +232,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use std::io::Write;
-    use tgseal_core::split::PartWriter;
+    use crate::parts::PartWriter;
 
     fn write_parts(dir: &Path, data: &[u8], limit: u64) -> Vec<PathBuf> {
         let mut writer = PartWriter::raw(dir, "x.age", limit, false).unwrap();

@@ -3,9 +3,9 @@
 use std::io::{Read, Write};
 
 use crate::control::Control;
-use crate::format::{Header, HeaderInfo, Metadata};
-use crate::keys::{FileKeys, Keyring, MasterKey};
-use crate::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
+use crate::crypto::format::{Header, HeaderInfo, Metadata};
+use crate::crypto::keys::{FileKeys, Keyring, MasterKey};
+use crate::crypto::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
 use crate::{Error, Result};
 
 /// Choices for encryption that do not touch the key.
@@ -239,7 +239,7 @@ impl<R: Read> Decryptor<R> {
         output.flush()?;
         let header_len = self.header.info().header_len as u64;
         Ok(Summary {
-            bytes_in: header_len + crate::stream::sealed_payload_len(read, self.header.chunk_size),
+            bytes_in: header_len + crate::crypto::stream::sealed_payload_len(read, self.header.chunk_size),
             bytes_out: written,
         })
     }

@@ -1,0 +1,223 @@
+//! Split sealed files (FORMAT.md §10): a sealed stream cut into parts that each
+//! fit a chat's upload limit, `NAME.tgseal.001`, `NAME.tgseal.002`, …
+//!
+//! Every part starts with a 40-byte part header (magic `tgsealp`, version, a
+//! random set id, its number, the number of parts, its payload length). The
+//! payloads of all parts, concatenated in order, are exactly one ordinary sealed
+//! file, so integrity still comes from the header MAC and the STREAM (§2, §5);
+//! part headers are only checked for consistency, to name the broken part.
+
+//!
+//! This module is the part framing only (names and the 40-byte header); the
+//! files of a part set are found, written and read by the workflow layer
+//! (`tgseal-workflow`'s `parts` module).
+
+use crate::error::PartProblem;
+use crate::names::SEALED_EXTENSION;
+use crate::Error;
+
+/// §10: the first seven bytes of every part.
+pub const PART_MAGIC: &[u8; 7] = b"tgsealp";
+/// §10: the part format version.
+pub const PART_VERSION: u8 = 1;
+/// §10: bytes of the part header.
+pub const PART_HEADER_LEN: usize = 40;
+/// The smallest part size accepted when splitting: 1 KiB. Smaller parts would
+/// only make thousands of files.
+pub const MIN_PART_SIZE: u64 = 1024;
+
+/// Telegram's file limit for regular accounts: 2000 MiB.
+pub const TELEGRAM: u64 = 2000 * 1024 * 1024;
+/// Telegram's file limit for Premium accounts: 4000 MiB.
+pub const TELEGRAM_PREMIUM: u64 = 4000 * 1024 * 1024;
+/// The Bot API's upload limit: 50 MB.
+pub const BOT: u64 = 50_000_000;
+
+/// Parses a part size: `telegram`, `telegram-premium`, `bot`, plain bytes
+/// (`1048576`), or a number with a unit. `K`, `M`, `G` (and `KiB`, `MiB`,
+/// `GiB`) are powers of 1024; `KB`, `MB`, `GB` powers of 1000. Fractions are
+/// allowed (`1.5G`), rounded down to whole bytes. Units are case-insensitive.
+pub fn parse_part_size(text: &str) -> std::result::Result<u64, String> {
+    let text = text.trim();
+    let size = match text.to_ascii_lowercase().as_str() {
+        "telegram" => TELEGRAM,
+        "telegram-premium" | "premium" => TELEGRAM_PREMIUM,
+        "bot" => BOT,
+        lower => {
+            let split = lower
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(lower.len());
+            let (number, unit) = lower.split_at(split);
+            let factor: u64 = match unit.trim() {
+                "" | "b" => 1,
+                "k" | "kib" => 1 << 10,
+                "m" | "mib" => 1 << 20,
+                "g" | "gib" => 1 << 30,
+                "kb" => 1_000,
+                "mb" => 1_000_000,
+                "gb" => 1_000_000_000,
+                other => {
+                    return Err(format!(
+                        "unknown unit {other:?} (use K, M, G = KiB, MiB, GiB; KB, MB, GB = 1000-based; \
+                         or telegram, telegram-premium, bot)"
+                    ));
+                }
+            };
+            if let Ok(whole) = number.parse::<u64>() {
+                whole
+                    .checked_mul(factor)
+                    .ok_or_else(|| format!("{text:?} is too large"))?
+            } else {
+                let value: f64 = number
+                    .parse()
+                    .map_err(|_| format!("{text:?} is not a size (e.g. 500M, 1.5G, bot)"))?;
+                let bytes = value * factor as f64;
+                if !(bytes.is_finite() && bytes < u64::MAX as f64) {
+                    return Err(format!("{text:?} is too large"));
+                }
+                bytes as u64
+            }
+        }
+    };
+    if size < MIN_PART_SIZE {
+        return Err(format!(
+            "a part must be at least {MIN_PART_SIZE} bytes, {text:?} is {size}"
+        ));
+    }
+    Ok(size)
+}
+
+/// §10: the file name of part `number` of `count`: `BASE.001` … (three digits,
+/// more only when there are over 999 parts), so parts sort and group together.
+pub fn part_name(base: &str, number: u32, count: u32) -> String {
+    let width = count.to_string().len().max(3);
+    format!("{base}.{number:0width$}")
+}
+
+/// Splits a part's file name into (base, number): `a.tgseal.002` → (`a.tgseal`, 2).
+pub fn parse_part_name(name: &str) -> Option<(&str, u32)> {
+    let (base, digits) = name.rsplit_once('.')?;
+    if base.is_empty() || digits.len() < 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((base, digits.parse().ok()?))
+}
+
+/// §10: a part header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartHeader {
+    /// The random id shared by every part of one set.
+    pub set_id: [u8; 16],
+    /// This part's number, 1-based.
+    pub number: u32,
+    /// How many parts the set has.
+    pub count: u32,
+    /// Bytes of sealed stream this part carries after its header.
+    pub payload_len: u64,
+}
+
+impl PartHeader {
+    /// The 40 header bytes (§10).
+    pub fn to_bytes(self) -> [u8; PART_HEADER_LEN] {
+        let mut out = [0u8; PART_HEADER_LEN];
+        out[..7].copy_from_slice(PART_MAGIC);
+        out[7] = PART_VERSION;
+        out[8..24].copy_from_slice(&self.set_id);
+        out[24..28].copy_from_slice(&self.number.to_le_bytes());
+        out[28..32].copy_from_slice(&self.count.to_le_bytes());
+        out[32..40].copy_from_slice(&self.payload_len.to_le_bytes());
+        out
+    }
+
+    /// Reads a header from the first bytes of a part, checking what can be
+    /// checked without the other parts.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Self, PartProblem> {
+        if bytes.len() < PART_MAGIC.len() || &bytes[..7] != PART_MAGIC {
+            return Err(PartProblem::NotAPart(
+                "it does not start with the part magic",
+            ));
+        }
+        if bytes.len() < PART_HEADER_LEN {
+            return Err(PartProblem::NotAPart("its part header is cut short"));
+        }
+        if bytes[7] != PART_VERSION {
+            return Err(PartProblem::NotAPart(
+                "unsupported part version (a newer tgseal may open it)",
+            ));
+        }
+        let u32_at =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let mut set_id = [0u8; 16];
+        set_id.copy_from_slice(&bytes[8..24]);
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&bytes[32..40]);
+        let header = PartHeader {
+            set_id,
+            number: u32_at(24),
+            count: u32_at(28),
+            payload_len: u64::from_le_bytes(len),
+        };
+        if header.count == 0 || header.number == 0 || header.number > header.count {
+            return Err(PartProblem::NotAPart("its part number is out of range"));
+        }
+        if header.payload_len == 0 {
+            return Err(PartProblem::NotAPart("it announces an empty payload"));
+        }
+        Ok(header)
+    }
+}
+
+
+/// Turns an I/O error that carries a core [`Error`] (from [`PartReader`] or the
+/// armor reader) back into that error.
+pub fn lift(err: Error) -> Error {
+    match err {
+        Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<Error>()) => match io.into_inner() {
+            Some(inner) => match inner.downcast::<Error>() {
+                Ok(core) => *core,
+                Err(other) => Error::Io(std::io::Error::other(other)),
+            },
+            None => Error::Io(std::io::Error::other("I/O error")),
+        },
+        other => other,
+    }
+}
+
+/// The base name for the parts of `sealed_name` (`x.tgseal` stays `x.tgseal`).
+pub fn parts_base(sealed_name: &str) -> String {
+    if sealed_name.ends_with(&format!(".{SEALED_EXTENSION}")) {
+        sealed_name.to_owned()
+    } else {
+        format!("{sealed_name}.{SEALED_EXTENSION}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_documented_units() {
+        assert_eq!(parse_part_size("telegram"), Ok(2_097_152_000));
+        assert_eq!(parse_part_size("telegram-premium"), Ok(4_194_304_000));
+        assert_eq!(parse_part_size("bot"), Ok(50_000_000));
+        assert_eq!(parse_part_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_part_size("500MB"), Ok(500_000_000));
+        assert_eq!(parse_part_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_part_size("700K"), Ok(700 * 1024));
+        assert_eq!(parse_part_size("700kib"), Ok(700 * 1024));
+        assert_eq!(parse_part_size("4096"), Ok(4096));
+        assert!(parse_part_size("12").is_err());
+        assert!(parse_part_size("5X").is_err());
+        assert!(parse_part_size("").is_err());
+    }
+
+    #[test]
+    fn part_names_sort() {
+        assert_eq!(part_name("a.tgseal", 2, 3), "a.tgseal.002");
+        assert_eq!(part_name("a.tgseal", 2, 1200), "a.tgseal.0002");
+        assert_eq!(parse_part_name("a.tgseal.002"), Some(("a.tgseal", 2)));
+        assert_eq!(parse_part_name("a.tgseal"), None);
+        assert_eq!(parse_part_name("a.tgseal.02"), None);
+    }
+}

@@ -1,0 +1,173 @@
+//! age files on disk: atomic output (a temporary file beside the target,
+//! renamed only when complete), split age output in raw parts, and the names
+//! decrypted age files get. The streams themselves are `tgseal_age`'s.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use tgseal_age::{Armor, DecryptWith, EncryptTo, Error, Result, decrypt, encrypt, inspect};
+use tgseal_core::{Control, Summary};
+
+use crate::age::parts::AgeParts;
+use crate::files::{AtomicFile, DecryptTarget, safe_base_name};
+
+/// The name a decrypted age file gets: `X.age` → `X`, anything else → `X.decrypted`
+/// (age files store no name).
+pub fn age_output_name(input: &Path) -> String {
+    let own = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match own.strip_suffix(".age").and_then(safe_base_name) {
+        Some(stem) => stem,
+        None => format!("{own}.decrypted"),
+    }
+}
+
+/// Decrypts the age file at `input` atomically: the plaintext exists only in
+/// a temporary file beside the target until the final chunk verified, then
+/// the temporary file is renamed. Returns the output path and the bytes moved.
+pub fn decrypt_age_file(
+    input: &Path,
+    target: &DecryptTarget,
+    with: DecryptWith<'_>,
+    overwrite: bool,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let open = || -> Result<_> {
+        let file = std::fs::File::open(input)?;
+        let len = file.metadata()?.len();
+        Ok((BufReader::with_capacity(1 << 20, file), len))
+    };
+    let (reader, len) = open()?;
+    let output = output_path(target, input);
+    decrypt_to_file(reader, Some(len), &output, with, overwrite, control)
+        .map_err(|e| explain_bad_header(e, || open().map(|(reader, _)| reader)))
+}
+
+/// Decrypts a split age file from its parts (see [`AgeParts`]) atomically,
+/// like [`decrypt_age_file`]; `X.age.001`, … become `X`. An age file that
+/// ends early names the part that is probably missing.
+pub fn decrypt_age_parts(
+    parts: &AgeParts,
+    target: &DecryptTarget,
+    with: DecryptWith<'_>,
+    overwrite: bool,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let open = || Ok(BufReader::with_capacity(1 << 20, parts.reader()));
+    let output = output_path(target, parts.base());
+    decrypt_to_file(
+        open()?,
+        Some(parts.len()),
+        &output,
+        with,
+        overwrite,
+        control,
+    )
+    .map_err(|e| parts.explain(explain_bad_header(e, open)))
+}
+
+/// Where [`decrypt_age_file`] writes: `X.age` in a folder becomes `X` there.
+fn output_path(target: &DecryptTarget, input: &Path) -> PathBuf {
+    match target {
+        DecryptTarget::Path(path) => path.clone(),
+        DecryptTarget::Folder(dir) => dir.join(age_output_name(input)),
+    }
+}
+
+/// Decrypts the age file read from `input` into the file `output`
+/// atomically (also from a stream: standard input). Returns the path
+/// written and the bytes moved.
+pub fn decrypt_to_file(
+    input: impl BufRead,
+    input_len: Option<u64>,
+    output: &Path,
+    with: DecryptWith<'_>,
+    overwrite: bool,
+    control: &Control,
+) -> Result<(PathBuf, Summary)> {
+    let mut out = AtomicFile::create(output, overwrite)?;
+    let summary = {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
+        let summary = decrypt(input, &mut writer, with, control, input_len)?;
+        writer.flush()?;
+        summary
+    };
+    Ok((out.commit()?, summary))
+}
+
+/// The age crate reports a mixed scrypt + X25519 header as merely invalid;
+/// read the header again (from `open`) to say what is wrong with it.
+fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) -> Error {
+    if !matches!(err, Error::BadHeader) {
+        return err;
+    }
+    match open().and_then(inspect) {
+        Ok(s) if s.mixes_passphrase() => Error::MixedPassphrase,
+        _ => Error::BadHeader,
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tgseal_age::{Identities, generate_identity, parse_recipient};
+
+    fn sealed_to(public: &str, plain: &[u8], armor: Armor) -> Vec<u8> {
+        let to = EncryptTo::Recipients(vec![parse_recipient(public).unwrap()]);
+        let mut out = Vec::new();
+        encrypt(&mut &plain[..], &mut out, &to, armor, &Control::new(), None).unwrap();
+        out
+    }
+
+    #[test]
+    fn output_names() {
+        assert_eq!(
+            age_output_name(Path::new("/x/report.pdf.age")),
+            "report.pdf"
+        );
+        assert_eq!(age_output_name(Path::new("msg.txt")), "msg.txt.decrypted");
+        assert_eq!(age_output_name(Path::new(".age")), ".age.decrypted");
+    }
+
+    #[test]
+    fn cancelled_decryption_leaves_nothing_behind() {
+        let key = generate_identity();
+        let ids = Identities::from_text(key.file_text.as_bytes()).unwrap();
+        let plain = vec![7u8; 300_000];
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("a.age");
+        std::fs::write(&input, sealed_to(&key.public_key, &plain, Armor::Armored)).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let control = Control::new();
+        let canceller = control.clone();
+        let control = control.with_progress(move |_| canceller.cancel());
+        let result = decrypt_age_file(
+            &input,
+            &DecryptTarget::Folder(out.clone()),
+            DecryptWith::Identities(&ids),
+            false,
+            &control,
+        );
+        assert!(matches!(
+            result,
+            Err(Error::Core(tgseal_core::Error::Cancelled))
+        ));
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+        let (path, summary) = decrypt_age_file(
+            &input,
+            &DecryptTarget::Folder(out.clone()),
+            DecryptWith::Identities(&ids),
+            false,
+            &Control::new(),
+        )
+        .unwrap();
+        assert_eq!(path, out.join("a"));
+        assert_eq!(summary.bytes_out, plain.len() as u64);
+        assert_eq!(summary.bytes_in, std::fs::metadata(&input).unwrap().len());
+        assert_eq!(std::fs::read(path).unwrap(), plain);
+    }
+}
