@@ -1,23 +1,24 @@
-//! Running many inputs in one call: the job pool (tgseal_core::batch), one
+//! Running many inputs in one call: the job pool (tgseal_workflow::batch), one
 //! report per input (human lines on stderr, JSON Lines on stdout with
 //! `--json`), the closing summary and the batch exit code.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 use serde_json::json;
 use tgseal_core::Control;
+use tgseal_workflow::Outcome;
 
 use crate::cli::BatchArgs;
 use crate::progress::BatchProgress;
-use crate::{UsageError, batch_exit_code, exit_code, message};
+use crate::{Failure, batch_exit_code};
 
 impl BatchArgs {
     /// The call's core budget: `-j N`, or every core (docs/BATCH.md).
     pub fn cores(&self) -> usize {
         self.jobs
-            .map_or_else(tgseal_core::batch::available_cores, |n| n as usize)
+            .map_or_else(tgseal_core::default_threads, |n| n as usize)
     }
 }
 
@@ -52,29 +53,6 @@ impl Settings {
     }
 }
 
-/// What one successful input produced.
-pub struct Done {
-    /// The path written; `None` for standard output.
-    pub output: Option<PathBuf>,
-    pub bytes_in: u64,
-    pub bytes_out: u64,
-    /// Things worth saying that were not errors (skipped entries).
-    pub notes: Vec<String>,
-}
-
-impl Done {
-    /// What an input produced: the path written (`None` for standard output),
-    /// the bytes moved, and notes.
-    pub fn new(output: Option<PathBuf>, summary: tgseal_core::Summary, notes: Vec<String>) -> Self {
-        Done {
-            output,
-            bytes_in: summary.bytes_in,
-            bytes_out: summary.bytes_out,
-            notes,
-        }
-    }
-}
-
 /// One input of a batch: what to show, and the data the worker needs.
 pub trait Job: Sync {
     fn input(&self) -> &Path;
@@ -86,13 +64,13 @@ pub fn run<J: Job>(
     jobs: &[J],
     settings: &Settings,
     control: &Control,
-    work: impl Fn(&J, &Control) -> Result<Done> + Sync,
+    work: impl Fn(&J, &Control) -> Result<Outcome> + Sync,
 ) -> u8 {
     let progress = BatchProgress::new(jobs.len(), settings.quiet);
     let mut failures: Vec<(String, u8, String)> = Vec::new();
     let mut succeeded = 0usize;
     let mut skipped = 0usize;
-    tgseal_core::batch::run_parallel(
+    tgseal_workflow::batch::run_parallel(
         jobs,
         settings.jobs,
         |_, job| {
@@ -108,7 +86,7 @@ pub fn run<J: Job>(
             result
         },
         |result| match result {
-            Err(err) => settings.fail_fast || exit_code(err) == crate::EXIT_INTERRUPTED,
+            Err(err) => settings.fail_fast || Failure::of(err).exit_code == crate::EXIT_INTERRUPTED,
             Ok(_) => false,
         },
         |index, result| {
@@ -119,8 +97,7 @@ pub fn run<J: Job>(
                     succeeded += 1;
                     if !settings.quiet {
                         let to = done
-                            .output
-                            .as_ref()
+                            .output()
                             .map_or_else(|| "standard output".into(), |p| p.display().to_string());
                         progress.say(&format!("{} {input} -> {to}", settings.verb));
                         for note in &done.notes {
@@ -132,13 +109,12 @@ pub fn run<J: Job>(
                     }
                 }
                 Some(Err(err)) => {
-                    let text = message(&err);
-                    let code = exit_code(&err);
-                    progress.say(&format!("tgseal: {input}: {text}"));
+                    let failure = Failure::of(&err);
+                    progress.say(&format!("tgseal: {input}: {}", failure.message));
                     if settings.json {
-                        emit(&record_err(settings.operation, job.input(), &err));
+                        emit(&record_err(settings.operation, job.input(), &failure));
                     }
-                    failures.push((input, code, text));
+                    failures.push((input, failure.exit_code, failure.message));
                 }
                 None => {
                     skipped += 1;
@@ -193,21 +169,21 @@ fn lossy(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn record_ok(operation: &str, input: &Path, done: &Done) -> serde_json::Value {
+fn record_ok(operation: &str, input: &Path, done: &Outcome) -> serde_json::Value {
     json!({
         "operation": operation,
         "input": lossy(input),
-        "output": done.output.as_deref().map_or_else(|| "-".to_owned(), lossy),
+        "output": done.output().map_or_else(|| "-".to_owned(), lossy),
         "status": "ok",
-        "bytes_in": done.bytes_in,
-        "bytes_out": done.bytes_out,
+        "bytes_in": done.summary.bytes_in,
+        "bytes_out": done.summary.bytes_out,
         "error_kind": null,
         "message": null,
         "notes": done.notes,
     })
 }
 
-fn record_err(operation: &str, input: &Path, err: &anyhow::Error) -> serde_json::Value {
+fn record_err(operation: &str, input: &Path, failure: &Failure) -> serde_json::Value {
     json!({
         "operation": operation,
         "input": lossy(input),
@@ -215,26 +191,10 @@ fn record_err(operation: &str, input: &Path, err: &anyhow::Error) -> serde_json:
         "status": "error",
         "bytes_in": 0,
         "bytes_out": 0,
-        "error_kind": error_kind(err),
-        "message": message(err),
+        "error_kind": failure.code,
+        "message": failure.message,
         "notes": [],
     })
-}
-
-/// The core's (or the age paths') stable error identifier; "usage", "io" or
-/// "other" otherwise.
-fn error_kind(err: &anyhow::Error) -> &'static str {
-    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
-        e.kind()
-    } else if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
-        e.kind()
-    } else if err.downcast_ref::<UsageError>().is_some() {
-        "usage"
-    } else if err.downcast_ref::<std::io::Error>().is_some() {
-        "io"
-    } else {
-        "other"
-    }
 }
 
 fn emit(record: &serde_json::Value) {

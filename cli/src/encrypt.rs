@@ -1,279 +1,153 @@
-//! `tgseal encrypt`.
+//! `tgseal encrypt`: the plan's jobs, each sealed through the workflow layer's
+//! one `seal`, in tgseal's own format or as age files.
 
-use std::ffi::{OsStr, OsString};
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use tgseal_core::batch::{BatchKeys, encrypt_path};
-use tgseal_core::files::sealed_name;
-use tgseal_core::{Control, EncryptOptions, Metadata};
+use anyhow::Result;
+use tgseal_age::{Armor, EncryptTo};
+use tgseal_core::{ChunkSize, Control, EncryptOptions, KdfPreset};
+use tgseal_workflow::batch::threads_per_job;
+use tgseal_workflow::{BatchKeys, Destination, Format, Outcome, ShapeOptions, Source, seal};
 
-use crate::UsageError;
-use crate::batch::{self, Done, Job, Settings};
+use crate::batch::{self, Settings};
 use crate::cli::{EncryptArgs, KdfChoice};
-
-/// One input and where its sealed file goes (`None` = standard output).
-pub(crate) struct EncryptJob {
-    pub input: PathBuf,
-    pub target: Option<PathBuf>,
-}
-
-impl Job for EncryptJob {
-    fn input(&self) -> &Path {
-        &self.input
-    }
-}
+use crate::passphrase;
+use crate::plan::{self, Input, PlannedJob, Target};
 
 pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
-    if args.age.wanted() {
-        return crate::age::encrypt(args, control);
-    }
+    let age = args.age.wanted();
+    // The name of an output depends only on the format, not on its keys.
+    let plan = plan::encrypt(&args, |name| {
+        if age {
+            tgseal_age::age_name(name)
+        } else {
+            tgseal_workflow::files::sealed_name(name)
+        }
+    })?;
     let out = &args.output;
-    let reads_stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
-    check_encrypt_targets(&args)?;
-    let params = args.kdf_params.unwrap_or_else(|| {
-        tgseal_core::KdfPreset::from(args.kdf.unwrap_or(KdfChoice::Default)).params()
-    });
-    crate::telegram::check_encrypt_args(&args)?;
-    let pass = crate::telegram::encrypt_passphrase(
-        out.passphrase_file.as_deref(),
-        &args.telegram,
-        reads_stdin,
-        out.quiet,
-    )?;
-    if let Some(dir) = &out.output_dir {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    let (jobs, notes) = plan(&args, sealed_name)?;
+    let tg = &args.telegram;
+    let keys;
+    let to;
+    let format = if age {
+        to = age_recipients(&args, plan.reads_stdin())?;
+        Format::Age {
+            to: &to,
+            armor: if tg.armor {
+                Armor::Armored
+            } else {
+                Armor::Binary
+            },
+            split: tg.split,
+            hide_name: tg.hide_name,
+        }
+    } else {
+        let params = args
+            .kdf_params
+            .unwrap_or_else(|| KdfPreset::from(args.kdf.unwrap_or(KdfChoice::Default)).params());
+        let pass = passphrase::for_encrypting(
+            out.passphrase_file.as_deref(),
+            tg.generate_passphrase,
+            tg.allow_weak,
+            plan.reads_stdin(),
+            out.quiet,
+        )?;
+        // One Argon2id run for the whole call (FORMAT.md §8), unless --kdf-per-file.
+        keys = BatchKeys::new(pass, params, args.kdf_per_file)?;
+        // -j N is the core budget: up to N inputs at once, the rest of the
+        // budget to each input's payload (docs/BATCH.md).
+        let cores = args.batch.cores();
+        let mut options =
+            EncryptOptions::default().with_threads(threads_per_job(cores, cores, plan.jobs.len()));
+        if let Some(chunk_size) = args.chunk_log2.and_then(ChunkSize::from_log2) {
+            options = options.with_chunk_size(chunk_size);
+        }
+        Format::Sealed {
+            keys: &keys,
+            shape: ShapeOptions {
+                split: tg.split,
+                hide_name: tg.hide_name,
+                pad: tg.pad,
+                armor: tg.armor,
+            },
+            options,
+        }
+    };
+    plan.make_output_dir()?;
     if !out.quiet {
-        for note in notes {
+        for note in &plan.notes {
             eprintln!("tgseal: {note}");
         }
     }
-    // One Argon2id run for the whole call (FORMAT.md §8), unless --kdf-per-file.
-    let keys = BatchKeys::new(pass, params, args.kdf_per_file)?;
-    // -j N is the core budget: up to N inputs at once, the rest of the budget
-    // to each input's payload (docs/BATCH.md).
-    let cores = args.batch.cores();
-    let job_count = cores;
-    let mut options = EncryptOptions::default().with_threads(tgseal_core::batch::threads_per_job(
-        cores,
-        job_count,
-        jobs.len(),
-    ));
-    if let Some(chunk_size) = args.chunk_log2.and_then(tgseal_core::ChunkSize::from_log2) {
-        options = options.with_chunk_size(chunk_size);
-    }
-    let settings = Settings::of_call("encrypt", "sealed", &args.batch, out.quiet);
-    Ok(batch::run(&jobs, &settings, control, |job, ctl| {
-        encrypt_one(job, &args, &keys, &options, ctl)
+    let verb = if age { "encrypted" } else { "sealed" };
+    let settings = Settings::of_call("encrypt", verb, &args.batch, out.quiet);
+    Ok(batch::run(&plan.jobs, &settings, control, |job, ctl| {
+        encrypt_one(job, out.force, &format, ctl)
     }))
 }
 
-/// The inputs as jobs: `--each` expands folders into their files, mirrored
-/// under -O DIR (or sealed beside each file). `name_of` names an output after
-/// its input (`sealed_name`, or `age_name` for age output).
-pub(crate) fn plan(
-    args: &EncryptArgs,
-    name_of: fn(&OsStr) -> OsString,
-) -> Result<(Vec<EncryptJob>, Vec<String>)> {
-    let out = &args.output;
-    let mut jobs = Vec::new();
-    let mut notes = Vec::new();
-    for input in &args.inputs {
-        if input.as_os_str() == "-" {
-            let target = out.output.clone().filter(|p| p.as_os_str() != "-");
-            jobs.push(EncryptJob {
-                input: input.clone(),
-                target,
-            });
-            continue;
-        }
-        if args.each && input.is_dir() {
-            let (files, skipped) = tgseal_core::batch::files_below(input)
-                .with_context(|| format!("cannot list {}", input.display()))?;
-            notes.extend(skipped);
-            for rel in files {
-                let sealed = renamed_rel(&rel, name_of);
-                let target = match &out.output_dir {
-                    Some(dir) => dir.join(&sealed),
-                    None => input.join(&sealed),
-                };
-                jobs.push(EncryptJob {
-                    input: input.join(&rel),
-                    target: Some(target),
-                });
-            }
-            continue;
-        }
-        let target = match (&out.output, &out.output_dir) {
-            (Some(path), _) if path.as_os_str() == "-" => None,
-            (Some(path), _) => Some(path.clone()),
-            (None, Some(dir)) => Some(dir.join(name_of(&base_name(input)?))),
-            (None, None) => Some(beside(input, name_of)?),
-        };
-        jobs.push(EncryptJob {
-            input: input.clone(),
-            target,
-        });
+/// What an age file is encrypted to: the passphrase (`--age`, checked for
+/// strength like any passphrase), or the recipients of `-r` and `-R`.
+fn age_recipients(args: &EncryptArgs, reads_stdin: bool) -> Result<EncryptTo> {
+    if args.age.age {
+        let tg = &args.telegram;
+        let pass = passphrase::for_encrypting(
+            args.output.passphrase_file.as_deref(),
+            tg.generate_passphrase,
+            tg.allow_weak,
+            reads_stdin,
+            args.output.quiet,
+        )?;
+        return Ok(EncryptTo::passphrase(pass));
     }
-    Ok((jobs, notes))
+    let mut recipients = Vec::new();
+    for text in &args.age.recipients {
+        recipients.push(tgseal_age::parse_recipient(text)?);
+    }
+    for file in &args.age.recipients_files {
+        recipients.extend(tgseal_age::read_recipients_file(file)?);
+    }
+    Ok(EncryptTo::Recipients(recipients))
 }
 
-fn renamed_rel(rel: &Path, name_of: fn(&OsStr) -> OsString) -> PathBuf {
-    match rel.file_name() {
-        Some(name) => rel.with_file_name(name_of(name)),
-        None => rel.to_path_buf(),
-    }
-}
-
-/// The name an input is sealed under: its last component, or for `.`/`..`
-/// the name of the folder it really is.
-fn base_name(input: &Path) -> Result<OsString> {
-    if let Some(name) = input.file_name() {
-        return Ok(name.to_os_string());
-    }
-    std::fs::canonicalize(input)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_os_string()))
-        .ok_or_else(|| anyhow::anyhow!("{} has no file name", input.display()))
-}
-
-/// `a/b.pdf` → `a/b.pdf.tgseal`; `notes/` → `notes.tgseal`; `.` → `../NAME.tgseal`.
-fn beside(input: &Path, name_of: fn(&OsStr) -> OsString) -> Result<PathBuf> {
-    let name = name_of(&base_name(input)?);
-    if input.file_name().is_some() {
-        Ok(input.with_file_name(name))
-    } else {
-        let real = std::fs::canonicalize(input)?;
-        Ok(real.parent().unwrap_or(Path::new("/")).join(name))
-    }
-}
-
-/// [`check_targets`] for `encrypt`, which also has `--each`.
-pub(crate) fn check_encrypt_targets(args: &EncryptArgs) -> Result<()> {
-    check_targets(&args.inputs, args.output.output.as_deref())?;
-    if args.each && args.output.output.is_some() {
-        return Err(UsageError("--each writes many files: use -O DIR, not -o".into()).into());
-    }
-    Ok(())
-}
-
-/// Refuses combinations that cannot work before any passphrase is asked.
-pub fn check_targets(inputs: &[PathBuf], output: Option<&Path>) -> Result<()> {
-    if output.is_some() && inputs.len() > 1 {
-        return Err(UsageError(
-            "-o/--output takes a single input; use -O/--output-dir for several".into(),
-        )
-        .into());
-    }
-    if inputs.iter().any(|p| p.as_os_str() == "-") && output.is_none() {
-        return Err(UsageError(
-            "reading standard input ('-') needs -o PATH (or -o - for standard output)".into(),
-        )
-        .into());
-    }
-    Ok(())
-}
-
+/// Seals one job: from its file, folder or standard input to its target.
 fn encrypt_one(
-    job: &EncryptJob,
-    args: &EncryptArgs,
-    keys: &BatchKeys,
-    options: &EncryptOptions,
+    job: &PlannedJob,
+    overwrite: bool,
+    format: &Format<'_>,
     control: &Control,
-) -> Result<Done> {
-    let force = args.output.force;
-    let master = keys.master()?;
-    let input = job.input.as_path();
-    if args.telegram.is_active() {
-        return crate::telegram::encrypt_one(
-            input,
-            job.target.as_deref(),
-            args,
-            &master,
-            options,
-            control,
-        );
-    }
-    let done = |output: Option<PathBuf>, summary: tgseal_core::Summary, notes| Done {
-        output,
-        bytes_in: summary.bytes_in,
-        bytes_out: summary.bytes_out,
-        notes,
+) -> Result<Outcome> {
+    let mut stdin;
+    let source = match &job.input {
+        Input::Path(path) => Source::Path(path),
+        Input::Stdin => {
+            stdin = std::io::stdin().lock();
+            Source::Stream(&mut stdin)
+        }
     };
-    if input.as_os_str() == "-" {
-        let metadata = Metadata::file("", None, None);
-        let mut stdin = std::io::stdin().lock();
-        return match &job.target {
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                let summary = tgseal_core::encrypt(
-                    &master,
-                    &metadata,
-                    &mut stdin,
-                    &mut stdout,
-                    options,
-                    control,
-                )?;
-                stdout.flush()?;
-                Ok(done(None, summary, Vec::new()))
-            }
-            Some(target) => {
-                let mut file = tgseal_core::files::AtomicFile::create(target, force)?;
-                let summary = {
-                    let mut writer = std::io::BufWriter::new(file.file());
-                    let summary = tgseal_core::encrypt(
-                        &master,
-                        &metadata,
-                        &mut stdin,
-                        &mut writer,
-                        options,
-                        control,
-                    )?;
-                    writer.flush()?;
-                    summary
-                };
-                let path = file.commit()?;
-                Ok(done(Some(path), summary, Vec::new()))
-            }
-        };
-    }
-    match &job.target {
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let (summary, notes) = if input.is_dir() {
-                tgseal_core::archive::encrypt_folder_to(
-                    input,
-                    &master,
-                    &mut stdout,
-                    options,
-                    control,
-                )?
-            } else {
-                let mut file = std::fs::File::open(input)?;
-                let metadata = tgseal_core::files::metadata_for_file(input, &file)?;
-                let summary = tgseal_core::encrypt(
-                    &master,
-                    &metadata,
-                    &mut file,
-                    &mut stdout,
-                    options,
-                    control,
-                )?;
-                (summary, Vec::new())
-            };
-            stdout.flush()?;
-            Ok(done(None, summary, notes))
+    let mut stdout;
+    let destination = match &job.target {
+        Target::Stdout => {
+            stdout = std::io::stdout().lock();
+            Destination::Writer(&mut stdout)
         }
-        Some(target) => {
-            if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("cannot create {}", parent.display()))?;
-            }
-            let outcome = encrypt_path(input, target, force, &master, options, control)?;
-            Ok(done(Some(outcome.output), outcome.summary, outcome.notes))
+        Target::Path(path) => {
+            plan::ensure_dir(path.parent().unwrap_or(std::path::Path::new("")))?;
+            Destination::Path(path)
         }
+        Target::Named { dir, name } => {
+            // --each mirrors a tree: its folders may not exist yet.
+            plan::ensure_dir(dir)?;
+            Destination::Named {
+                dir,
+                name: name.clone(),
+            }
+        }
+    };
+    let mut outcome = seal(source, destination, overwrite, format, control)?;
+    if outcome.outputs.len() > 1 {
+        let note = format!("written as {} parts", outcome.outputs.len());
+        outcome.notes.push(note);
     }
+    std::io::stdout().flush()?;
+    Ok(outcome)
 }

@@ -8,8 +8,9 @@ mod decrypt;
 mod encrypt;
 mod inspect;
 mod passphrase;
+mod plan;
 mod progress;
-mod telegram;
+mod text;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
+use tgseal_workflow::{Class, Fault, Remedy};
 
 /// Exit code for a usage error (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
@@ -46,16 +48,17 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Man(args) => man_page(args.command.as_deref()),
-        Command::SealText(args) => telegram::seal_text(args, &control),
-        Command::OpenText(args) => telegram::open_text(args, &control),
-        Command::Passphrase(args) => telegram::passphrase(args),
+        Command::SealText(args) => text::seal_text(args, &control),
+        Command::OpenText(args) => text::open_text(args, &control),
+        Command::Passphrase(args) => passphrase::generate_command(args),
         Command::Keygen(args) => age::keygen(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("tgseal: {}", message(&err));
-            ExitCode::from(exit_code(&err))
+            let failure = Failure::of(&err);
+            eprintln!("tgseal: {}", failure.message);
+            ExitCode::from(failure.exit_code)
         }
     }
 }
@@ -82,24 +85,60 @@ fn man_page(command: Option<&str>) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// The exit code for one failure.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if let Some(e) = err.downcast_ref::<tgseal_age::Error>() {
-        return age::exit_code_of(e);
-    }
-    match err.downcast_ref::<tgseal_core::Error>() {
-        Some(e) if e.is_authentication_failure() => EXIT_AUTH,
-        Some(tgseal_core::Error::Cancelled) => EXIT_INTERRUPTED,
-        Some(tgseal_core::Error::EmptyPassphrase | tgseal_core::Error::PassphraseNotUtf8) => {
-            EXIT_USAGE
+/// One failure as the CLI presents it. The one place that classifies errors
+/// for the command line: the workflow layer says what kind of failure it is
+/// and what the user could change; this names the flags.
+pub struct Failure {
+    /// The process exit code (docs/BATCH.md).
+    pub exit_code: u8,
+    /// The message for standard error, with the flag that helps, if one does.
+    pub message: String,
+    /// The stable identifier for `--json` (`error_kind`).
+    pub code: &'static str,
+}
+
+impl Failure {
+    pub fn of(err: &anyhow::Error) -> Failure {
+        let fault = err.chain().find_map(|cause| Fault::of(cause));
+        let mut message = chain_message(err);
+        if let Some(hint) = fault.and_then(Fault::remedy).map(remedy_hint) {
+            message.push_str(hint);
         }
-        _ if err.downcast_ref::<UsageError>().is_some() => EXIT_USAGE,
-        _ => 1,
+        let (exit_code, code) = match fault {
+            Some(fault) => {
+                let exit_code = match fault.class() {
+                    Class::Authentication => EXIT_AUTH,
+                    Class::Cancelled => EXIT_INTERRUPTED,
+                    Class::BadPassphrase => EXIT_USAGE,
+                    _ => 1,
+                };
+                (exit_code, fault.code())
+            }
+            None if err.downcast_ref::<UsageError>().is_some() => (EXIT_USAGE, "usage"),
+            None if err.downcast_ref::<std::io::Error>().is_some() => (1, "io"),
+            None => (1, "other"),
+        };
+        Failure {
+            exit_code,
+            message,
+            code,
+        }
+    }
+}
+
+/// The flag that helps, worded for the command line.
+fn remedy_hint(remedy: Remedy) -> &'static str {
+    match remedy {
+        Remedy::AllowOverwrite => " (use --force to overwrite)",
+        Remedy::LiftKdfCap => "; if you trust this file, allow it explicitly with --no-kdf-limit",
+        Remedy::GiveIdentity => "; give the matching identity with -i FILE",
+        Remedy::UsePassphrase => "; decrypt it without -i",
+        _ => "",
     }
 }
 
 /// The message for one failure: the context chain, outermost first.
-pub fn message(err: &anyhow::Error) -> String {
+fn chain_message(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
     for cause in err.chain().skip(1) {
         // An error that wraps another (an I/O error inside tgseal's error)

@@ -1,12 +1,16 @@
 //! Where the passphrase comes from: a file, the environment, or the terminal.
 //! Never from a command-line argument (it would show in `ps` and shell history).
+//! Also the strength check before encrypting, and `tgseal passphrase`.
 
-use std::io::{BufRead, Read};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use tgseal_core::Passphrase;
+use tgseal_core::{Passphrase, generate, strength};
 use zeroize::Zeroizing;
+
+use crate::cli::PassphraseArgs;
 
 /// The environment variable holding a passphrase for scripted use.
 pub const ENV_VAR: &str = "TGSEAL_PASSPHRASE";
@@ -101,4 +105,75 @@ mod tests {
         assert_eq!(strip_line_end(b"abc"), b"abc");
         assert_eq!(strip_line_end(b"abc \n"), b"abc ");
     }
+}
+
+/// The passphrase for encrypting: generated (and shown once, on standard
+/// error), or obtained and checked for strength; a weak one is refused, or
+/// used after the user confirms on the terminal (docs/TELEGRAM.md).
+pub fn for_encrypting(
+    file: Option<&Path>,
+    generate: bool,
+    allow_weak: bool,
+    stdin_is_data: bool,
+    quiet: bool,
+) -> Result<Passphrase> {
+    if generate {
+        let pass = generate::generate_passphrase(generate::DEFAULT_WORDS)?;
+        // Shown once, on stderr only: never on stdout, which may be a file or a pipe.
+        eprintln!(
+            "Passphrase for this file (shown only now; share it through another channel, not the chat):\n\n    {}\n\n({} words, {:.0} bits)",
+            pass.expose(),
+            generate::DEFAULT_WORDS,
+            generate::entropy_bits(generate::DEFAULT_WORDS)
+        );
+        return Ok(pass);
+    }
+    let (pass, typed) = obtain_with_source(file, Purpose::Encrypt, stdin_is_data)?;
+    let estimate = strength::estimate(pass.expose());
+    if !estimate.is_weak() {
+        return Ok(pass);
+    }
+    let reason = estimate.explanation();
+    if allow_weak {
+        if !quiet {
+            eprintln!("tgseal: warning: this passphrase is weak. {reason}");
+        }
+        return Ok(pass);
+    }
+    if !typed {
+        bail!(
+            "the passphrase is weak: {reason} Choose a stronger one ('tgseal passphrase' makes one), \
+             or pass --allow-weak to use it anyway"
+        );
+    }
+    eprintln!("Warning: this passphrase is weak. {reason}");
+    if !confirm("Use it anyway? [y/N] ")? {
+        bail!("stopped: choose a stronger passphrase ('tgseal passphrase' makes one)");
+    }
+    Ok(pass)
+}
+
+/// Asks a yes/no question on the terminal itself (standard input may carry data).
+fn confirm(question: &str) -> Result<bool> {
+    #[cfg(windows)]
+    const TTY: &str = "CONIN$";
+    #[cfg(not(windows))]
+    const TTY: &str = "/dev/tty";
+    eprint!("{question}");
+    let tty = File::open(TTY).context("no terminal to confirm on")?;
+    let mut answer = String::new();
+    BufReader::new(tty).read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+}
+
+/// `tgseal passphrase`.
+pub fn generate_command(args: PassphraseArgs) -> Result<u8> {
+    let words = usize::from(args.words);
+    let pass = generate::generate_passphrase(words)?;
+    println!("{}", pass.expose());
+    eprintln!(
+        "{words} words from the EFF large wordlist (7776 words): {:.1} bits of entropy",
+        generate::entropy_bits(words)
+    );
+    Ok(0)
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
-use tgseal_core::shape::ShapeOptions;
+use tgseal_workflow::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
 use zeroize::{Zeroize, Zeroizing};
 

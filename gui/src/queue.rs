@@ -2,9 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tgseal_age::AgeInput;
-use tgseal_core::files::sealed_name;
-use tgseal_core::open::SealedInput;
+use tgseal_workflow::Input;
+use tgseal_workflow::files::{parent_dir, sealed_name};
+use tgseal_workflow::sealed::SealedInput;
+
+use crate::worker::message;
 
 /// What the app does with one dropped path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,12 +83,12 @@ pub fn classify(path: &Path) -> Plan {
         size,
         result_name: None,
     };
-    match SealedInput::recognise(path) {
-        Ok(Some(SealedInput::Binary(_))) => plan(Action::Open, None, Some(metadata.len())),
-        Ok(Some(SealedInput::Armored(_))) => {
+    match Input::recognise(path) {
+        Ok(Input::Sealed(SealedInput::Binary(_))) => plan(Action::Open, None, Some(metadata.len())),
+        Ok(Input::Sealed(SealedInput::Armored(_))) => {
             plan(Action::Open, Some("armored text"), Some(metadata.len()))
         }
-        Ok(Some(SealedInput::Parts(set))) => Plan {
+        Ok(Input::Sealed(SealedInput::Parts(set))) => Plan {
             action: Action::Open,
             kind: Some(format!("{} parts", set.paths().count())),
             size: Some(
@@ -97,36 +99,27 @@ pub fn classify(path: &Path) -> Plan {
             ),
             result_name: None,
         },
-        Ok(None) => match AgeInput::recognise(path) {
-            Ok(Some(age)) => Plan {
-                action: Action::OpenAge {
-                    passphrase: age.opens_with_passphrase(),
-                },
-                kind: Some(match age.file_count() {
-                    1 => "age file".to_owned(),
-                    n => format!("age file in {n} parts"),
-                }),
-                size: age.size(),
-                result_name: Some(age.output_name()),
+        Ok(Input::Age(age)) => Plan {
+            action: Action::OpenAge {
+                passphrase: age.opens_with_passphrase(),
             },
-            Ok(None) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
-            Ok(None) => plan(Action::Seal, None, Some(metadata.len())),
-            Err(err) => unsupported(err.to_string()),
+            kind: Some(match age.file_count() {
+                1 => "age file".to_owned(),
+                n => format!("age file in {n} parts"),
+            }),
+            size: age.size(),
+            result_name: Some(age.output_name()),
         },
+        Ok(Input::Plain(_)) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
+        Ok(Input::Plain(_)) => plan(Action::Seal, None, Some(metadata.len())),
         // A part whose siblings are missing or do not belong together.
-        Err(err) => unsupported(err.to_string()),
+        Err(err) => unsupported(message(&err)),
     }
 }
 
 /// What a path stands for: a part of a split file (sealed or age) stands for
 /// its whole set, since any one part opens it; anything else for itself.
-pub fn input_key(path: &Path) -> PathBuf {
-    let key = tgseal_core::open::input_key(path);
-    if key != path {
-        return key;
-    }
-    tgseal_age::open::input_key(path)
-}
+pub use tgseal_workflow::input_key;
 
 /// Where a result goes, as planned before the job starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,7 +144,7 @@ pub fn output_folder(input: &Path, action: &Action, output_dir: Option<&Path>) -
     match output_dir {
         Some(dir) => dir.to_path_buf(),
         None if action.opens() && input.is_dir() => input.to_path_buf(),
-        None => tgseal_core::files::parent_dir(input).to_path_buf(),
+        None => parent_dir(input).to_path_buf(),
     }
 }
 

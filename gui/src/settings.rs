@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tgseal_core::KdfPreset;
-use tgseal_core::shape::ShapeOptions;
+use tgseal_workflow::ShapeOptions;
 use tgseal_core::split;
 
 /// The storage key of [`Settings`].

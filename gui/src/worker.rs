@@ -13,13 +13,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use tgseal_age::{AgeInput, DecryptWith, Identities};
-use tgseal_core::batch::BatchKeys;
-use tgseal_core::files::DecryptTarget;
-use tgseal_core::open::SealedInput;
-use tgseal_core::shape::{ShapeOptions, seal_path};
-use tgseal_core::{
-    Control, DecryptOptions, EncryptOptions, Error, KdfCap, KdfParams, Keyring, Passphrase,
+use tgseal_age::Identities;
+use tgseal_core::{Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase};
+use tgseal_workflow::{
+    BatchKeys, Class, DecryptTarget, Destination, Error, Format, Input, Remedy, ShapeOptions,
+    Source, Unlock, seal,
 };
 
 /// The live state of one job, shared between the UI and the worker.
@@ -256,12 +254,12 @@ struct Keys {
 }
 
 impl Keys {
-    fn passphrase(&self) -> tgseal_core::Result<&Passphrase> {
-        self.passphrase.as_ref().ok_or(Error::EmptyPassphrase)
-    }
-
     fn copy_of_passphrase(&self) -> tgseal_core::Result<Passphrase> {
-        Passphrase::new(self.passphrase()?.expose())
+        let passphrase = self
+            .passphrase
+            .as_ref()
+            .ok_or(tgseal_core::Error::EmptyPassphrase)?;
+        Passphrase::new(passphrase.expose())
     }
 }
 
@@ -298,11 +296,8 @@ fn run(
             }));
             match result {
                 Ok(Ok(path)) => Outcome::Done(path),
-                Ok(Err(JobError::Core(Error::Cancelled))) => Outcome::Cancelled,
-                Ok(Err(JobError::Age(tgseal_age::Error::Core(Error::Cancelled)))) => {
-                    Outcome::Cancelled
-                }
-                Ok(Err(err)) => Outcome::Failed(err.message()),
+                Ok(Err(err)) if err.class() == Class::Cancelled => Outcome::Cancelled,
+                Ok(Err(err)) => Outcome::Failed(message(&err)),
                 Err(_) => Outcome::Failed("internal error (the job panicked)".into()),
             }
         };
@@ -313,7 +308,7 @@ fn run(
 
 /// The bytes of every file below `dir` (what its archive mostly consists of).
 fn folder_size(dir: &std::path::Path) -> Option<u64> {
-    let (files, _) = tgseal_core::batch::files_below(dir).ok()?;
+    let (files, _) = tgseal_workflow::batch::files_below(dir).ok()?;
     Some(
         files
             .iter()
@@ -340,49 +335,17 @@ fn control_for(progress: &Arc<JobProgress>, hold: Option<Arc<AtomicBool>>) -> Co
         })
 }
 
-/// A failed job: from the core, or from the age decryptor.
-#[derive(Debug)]
-enum JobError {
-    Core(Error),
-    Age(tgseal_age::Error),
-    /// Something only the app can say (about its own options).
-    App(String),
-}
-
 /// Why an age file sealed to a key cannot be opened yet.
 pub const NO_IDENTITY: &str = "this age file is encrypted to a key: choose your identity file \
                                under Options (\u{201c}Choose identity file\u{2026}\u{201d})";
-
-impl From<Error> for JobError {
-    fn from(err: Error) -> Self {
-        JobError::Core(err)
-    }
-}
-
-impl From<tgseal_age::Error> for JobError {
-    fn from(err: tgseal_age::Error) -> Self {
-        JobError::Age(err)
-    }
-}
-
-impl JobError {
-    fn message(&self) -> String {
-        match self {
-            JobError::Core(err) => message(err),
-            JobError::Age(tgseal_age::Error::Core(err)) => message(err),
-            JobError::Age(err) => err.to_string(),
-            JobError::App(text) => text.clone(),
-        }
-    }
-}
 
 fn run_job(
     job: &Job,
     keys: &mut Keys,
     options: &BatchOptions,
     control: &Control,
-) -> Result<PathBuf, JobError> {
-    match &job.kind {
+) -> Result<PathBuf, Error> {
+    let outcome = match &job.kind {
         JobKind::Seal {
             folder,
             name,
@@ -395,88 +358,82 @@ fn run_job(
                     false,
                 )?);
             }
-            let master = keys
+            let sealing = keys
                 .sealing
                 .as_ref()
-                .ok_or(Error::EmptyPassphrase)?
-                .master()?;
+                .ok_or(tgseal_core::Error::EmptyPassphrase)?;
             // Argon2id cannot be interrupted; honour a Cancel pressed meanwhile.
-            if control.is_cancelled() {
-                return Err(Error::Cancelled.into());
-            }
-            let name = shape.output_name(name)?;
-            let shaped = seal_path(
-                &job.input,
-                folder,
-                &name,
+            control.check()?;
+            let format = Format::Sealed {
+                keys: sealing,
+                shape: *shape,
+                options: EncryptOptions::default(),
+            };
+            let destination = Destination::Named {
+                dir: folder,
+                name: name.clone(),
+            };
+            seal(
+                Source::Path(&job.input),
+                destination,
                 options.overwrite,
-                &master,
-                shape,
-                &EncryptOptions::default(),
+                &format,
                 control,
-            )?;
-            let first = shaped.outputs.into_iter().next();
-            Ok(first.ok_or(Error::Io(std::io::Error::other("nothing was written")))?)
+            )?
         }
-        JobKind::Open { folder } => {
-            if keys.keyring.is_none() {
+        JobKind::Open { folder } | JobKind::OpenAge { folder, .. } => {
+            // Found again: the parts may have changed since they were listed.
+            let input = Input::to_open(&job.input)?;
+            if keys.keyring.is_none() && keys.passphrase.is_some() {
                 keys.keyring = Some(Keyring::new(keys.copy_of_passphrase()?, options.cap));
             }
-            let keyring = keys.keyring.as_ref().ok_or(Error::EmptyPassphrase)?;
-            let outcome = SealedInput::find(&job.input)?.decrypt(
+            if keys.identities.is_none() {
+                keys.identities = Some(load_identities(options, keys)?);
+            }
+            let no_identities = Identities::new();
+            let unlock = Unlock {
+                keyring: keys.keyring.as_ref(),
+                identities: keys.identities.as_ref().unwrap_or(&no_identities),
+            };
+            input.open(
                 &DecryptTarget::Folder(folder.clone()),
                 options.overwrite,
-                keyring,
+                &unlock,
                 &DecryptOptions::default(),
                 control,
-            )?;
-            Ok(outcome.output)
+            )?
         }
-        JobKind::OpenAge { folder, passphrase } => {
-            let with = if *passphrase {
-                DecryptWith::passphrase(keys.passphrase()?)
-            } else {
-                if keys.identities.is_none() {
-                    keys.identities = Some(load_identities(options, keys)?);
-                }
-                DecryptWith::Identities(keys.identities.as_ref().ok_or(Error::EmptyPassphrase)?)
-            };
-            // Found again: the parts may have changed since they were listed.
-            let input = AgeInput::recognise(&job.input)?.ok_or(tgseal_age::Error::NotAge)?;
-            let (path, _) = input.decrypt(
-                &DecryptTarget::Folder(folder.clone()),
-                with,
-                options.overwrite,
-                control,
-            )?;
-            Ok(path)
-        }
-    }
+    };
+    let first = outcome.outputs.into_iter().next();
+    first.ok_or_else(|| std::io::Error::other("nothing was written").into())
 }
 
-/// The identities of the chosen identity file. An encrypted identity file is
-/// unlocked with the passphrase typed in the window.
-fn load_identities(options: &BatchOptions, keys: &Keys) -> Result<Identities, JobError> {
-    let Some(path) = &options.age_identity else {
-        return Err(JobError::App(NO_IDENTITY.into()));
-    };
+/// The identities of the chosen identity file, if one is chosen. An
+/// encrypted identity file is unlocked with the passphrase typed in the window.
+fn load_identities(options: &BatchOptions, keys: &Keys) -> Result<Identities, Error> {
     let mut identities = Identities::new();
-    identities.add_file(path, &|_| keys.copy_of_passphrase().ok())?;
+    if let Some(path) = &options.age_identity {
+        identities.add_file(path, &|_| keys.copy_of_passphrase().ok())?;
+    }
     Ok(identities)
 }
 
-/// The message for a failed job: the core's own wording (the CLI prints the same),
-/// except where the CLI names a flag the GUI shows as an option.
+/// The message for a failed job: the workflow layer's wording, with what the
+/// user can change named as the app's own controls. The one place the app
+/// words errors.
 pub fn message(err: &Error) -> String {
-    match err {
-        Error::OutputExists(path) => format!(
-            "{} already exists (turn on \u{201c}Replace existing files\u{201d} to overwrite)",
-            path.display()
+    let text = err.to_string();
+    match err.remedy() {
+        Some(Remedy::AllowOverwrite) => {
+            format!("{text} (turn on \u{201c}Replace existing files\u{201d} to overwrite)")
+        }
+        Some(Remedy::LiftKdfCap) => format!(
+            "{text}; if you trust this file, turn on \u{201c}Allow expensive key derivation\u{201d}"
         ),
-        Error::KdfOverCap { .. } => err.to_string().replace(
-            "(CLI: --no-kdf-limit)",
-            "(turn on \u{201c}Allow expensive key derivation\u{201d})",
-        ),
-        other => other.to_string(),
+        Some(Remedy::GiveIdentity) => NO_IDENTITY.to_owned(),
+        Some(Remedy::UsePassphrase) => {
+            format!("{text}; type the passphrase instead of choosing an identity file")
+        }
+        _ => text,
     }
 }

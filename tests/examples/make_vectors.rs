@@ -243,7 +243,7 @@ fn main() {
 fn telegram_vectors(dir: &Path, pass: &str) {
     use std::io::Write;
     use tgseal_core::armor;
-    use tgseal_core::split::PartWriter;
+    use tgseal_workflow::parts::PartWriter;
 
     let note = b"sealed for a chat\n";
     let meta = Metadata::file("note.txt", Some(note.len() as u64), None);

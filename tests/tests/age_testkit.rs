@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tgseal_age::{DecryptWith, Error, Identities};
-use tgseal_core::files::DecryptTarget;
+use tgseal_workflow::DecryptTarget;
 use tgseal_core::{Control, Passphrase};
 
 /// Vectors whose outcome differs from `expect`, each with its reason
@@ -221,7 +221,7 @@ fn check_nothing_left_behind(
         Some(p) if identities.is_empty() => DecryptWith::passphrase(p),
         _ => DecryptWith::Identities(identities),
     };
-    let result = tgseal_age::decrypt_age_file(
+    let result = tgseal_workflow::age::files::decrypt_age_file(
         &input,
         &DecryptTarget::Folder(out.clone()),
         with,

@@ -79,7 +79,7 @@ fn sealed_bytes(json_path: &Path, info: &Value) -> Result<Vec<u8>, tgseal_core::
         }
         Some("parts") => {
             let first = json_path.with_extension("tgseal.001");
-            let set = tgseal_core::split::PartSet::find(&first)?;
+            let set = tgseal_workflow::parts::PartSet::find(&first)?;
             let mut sealed = Vec::new();
             set.reader()
                 .read_to_end(&mut sealed)

@@ -21,7 +21,7 @@ use tgseal_core::ContentKind;
 use tgseal_core::KdfParams;
 use tgseal_core::{Keyring, MasterKey};
 use tgseal_core::Passphrase;
-use tgseal_core::{DecryptOptions, Decryptor, EncryptOptions, Summary};
+use tgseal_core::{DecryptOptions, Decryptor, Summary};
 use tgseal_core::{Error, Result};
 
 /// How many payload threads each job should use when `jobs` jobs share
@@ -274,6 +274,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tgseal_core::EncryptOptions;
 
     #[test]
     fn cores_are_split_between_running_jobs() {

@@ -88,51 +88,104 @@ impl From<io::Error> for Error {
     }
 }
 
-impl Error {
+/// A borrowed view of any error the format crates raise, however it reached
+/// the front end (inside this crate's [`Error`], or as a core or age error
+/// from a direct call): what front ends classify, in one place each.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Fault<'a> {
+    /// A tgseal-format error (also I/O, cancellation, passphrase problems).
+    Sealed(&'a tgseal_core::Error),
+    /// An age-format error.
+    Age(&'a tgseal_age::Error),
+    /// See [`Error::LonePart`].
+    LonePart,
+    /// See [`Error::LonePiece`].
+    LonePiece,
+}
+
+impl<'a> Fault<'a> {
+    /// The fault inside `err`, if it is one of ours.
+    pub fn of(err: &'a (dyn std::error::Error + 'static)) -> Option<Fault<'a>> {
+        if let Some(e) = err.downcast_ref::<Error>() {
+            return Some(e.fault());
+        }
+        if let Some(e) = err.downcast_ref::<tgseal_core::Error>() {
+            return Some(Fault::Sealed(e));
+        }
+        err.downcast_ref::<tgseal_age::Error>().map(Fault::from_age)
+    }
+
+    fn from_age(err: &'a tgseal_age::Error) -> Fault<'a> {
+        match err {
+            tgseal_age::Error::Core(core) => Fault::Sealed(core),
+            other => Fault::Age(other),
+        }
+    }
+
     /// The class of the failure.
-    pub fn class(&self) -> Class {
+    pub fn class(self) -> Class {
         use tgseal_core::Error as Core;
         match self {
-            Error::Sealed(Core::Cancelled) => Class::Cancelled,
-            Error::Sealed(Core::EmptyPassphrase | Core::PassphraseNotUtf8) => Class::BadPassphrase,
-            Error::Sealed(e) if e.is_authentication_failure() => Class::Authentication,
-            Error::Age(e) if e.is_authentication_failure() => Class::Authentication,
+            Fault::Sealed(Core::Cancelled) => Class::Cancelled,
+            Fault::Sealed(Core::EmptyPassphrase | Core::PassphraseNotUtf8) => Class::BadPassphrase,
+            Fault::Sealed(e) if e.is_authentication_failure() => Class::Authentication,
+            Fault::Age(e) if e.is_authentication_failure() => Class::Authentication,
             _ => Class::Failure,
         }
     }
 
     /// A short stable identifier of the error, for machine-readable output
     /// (docs/BATCH.md lists them).
-    pub fn code(&self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
-            Error::Sealed(e) => e.kind(),
-            Error::Age(e) => e.kind(),
-            Error::LonePart => "not_a_part",
-            Error::LonePiece => "incomplete_text",
+            Fault::Sealed(e) => e.kind(),
+            Fault::Age(e) => e.kind(),
+            Fault::LonePart => "not_a_part",
+            Fault::LonePiece => "incomplete_text",
         }
     }
 
     /// What the user could change, when there is one thing to say.
-    pub fn remedy(&self) -> Option<Remedy> {
+    pub fn remedy(self) -> Option<Remedy> {
         use tgseal_age::Error as Age;
         use tgseal_core::Error as Core;
         match self {
-            Error::Sealed(Core::OutputExists(_)) => Some(Remedy::AllowOverwrite),
-            Error::Sealed(Core::KdfOverCap { .. }) | Error::Age(Age::WorkFactorOverCap { .. }) => {
+            Fault::Sealed(Core::OutputExists(_)) => Some(Remedy::AllowOverwrite),
+            Fault::Sealed(Core::KdfOverCap { .. }) | Fault::Age(Age::WorkFactorOverCap { .. }) => {
                 Some(Remedy::LiftKdfCap)
             }
-            Error::Age(Age::NeedsIdentity) => Some(Remedy::GiveIdentity),
-            Error::Age(Age::NeedsPassphrase) => Some(Remedy::UsePassphrase),
+            Fault::Age(Age::NeedsIdentity) => Some(Remedy::GiveIdentity),
+            Fault::Age(Age::NeedsPassphrase) => Some(Remedy::UsePassphrase),
             _ => None,
         }
     }
+}
 
-    /// The tgseal-format error, if it is one.
-    pub fn as_sealed(&self) -> Option<&tgseal_core::Error> {
+impl Error {
+    /// The borrowed view front ends classify.
+    pub fn fault(&self) -> Fault<'_> {
         match self {
-            Error::Sealed(e) => Some(e),
-            _ => None,
+            Error::Sealed(e) => Fault::Sealed(e),
+            Error::Age(e) => Fault::from_age(e),
+            Error::LonePart => Fault::LonePart,
+            Error::LonePiece => Fault::LonePiece,
         }
+    }
+
+    /// The class of the failure.
+    pub fn class(&self) -> Class {
+        self.fault().class()
+    }
+
+    /// A short stable identifier of the error, for machine-readable output.
+    pub fn code(&self) -> &'static str {
+        self.fault().code()
+    }
+
+    /// What the user could change, when there is one thing to say.
+    pub fn remedy(&self) -> Option<Remedy> {
+        self.fault().remedy()
     }
 }
 

@@ -77,7 +77,7 @@ mod seal;
 pub mod sealed;
 
 pub use batch::{BatchKeys, Outcome};
-pub use error::{Class, Error, Remedy, Result};
+pub use error::{Class, Error, Fault, Remedy, Result};
 pub use files::DecryptTarget;
 pub use input::{
     Input, StreamTarget, Unlock, age_work_factor, dedupe_parts, input_key, open_stream,

@@ -18,7 +18,7 @@ use tgseal_core::{
 };
 
 use crate::batch::{BatchKeys, Outcome};
-use crate::files::{AtomicFile, metadata_for_file, parent_dir, sealed_name};
+use crate::files::{AtomicFile, metadata_for_file, sealed_name};
 use crate::folder::{FolderReader, folder_metadata};
 use crate::parts::PartWriter;
 use crate::{Error, Result};
@@ -161,10 +161,9 @@ fn file_target(destination: &Destination<'_>, rename: impl FnOnce(&str) -> tgsea
             let name = path.file_name().ok_or_else(|| {
                 CoreError::InvalidName(format!("{} has no file name", path.display()))
             })?;
-            Ok((
-                parent_dir(path).to_path_buf(),
-                name.to_string_lossy().into_owned(),
-            ))
+            // Empty for a bare name, so the output is named as it was given.
+            let dir = path.parent().unwrap_or(Path::new(""));
+            Ok((dir.to_path_buf(), name.to_string_lossy().into_owned()))
         }
         Destination::Writer(_) => Err(CoreError::Io(std::io::Error::other(
             "internal error: a stream has no file name",

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use tgseal_age::{Armor, DecryptWith, EncryptTo, Error, Result, decrypt, encrypt, inspect};
+use tgseal_age::{DecryptWith, Error, Result, decrypt, inspect};
 use tgseal_core::{Control, Summary};
 
 use crate::age::parts::AgeParts;
@@ -113,7 +113,7 @@ fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tgseal_age::{Identities, generate_identity, parse_recipient};
+    use tgseal_age::{Armor, EncryptTo, Identities, encrypt, generate_identity, parse_recipient};
 
     fn sealed_to(public: &str, plain: &[u8], armor: Armor) -> Vec<u8> {
         let to = EncryptTo::Recipients(vec![parse_recipient(public).unwrap()]);
