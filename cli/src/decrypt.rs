@@ -96,7 +96,13 @@ impl Call<'_> {
             Output::Dir(dir) => DecryptTarget::Folder(dir.clone()),
             Output::Beside => DecryptTarget::Folder(parent_dir(&input.name_source()).to_path_buf()),
         };
-        Ok(input.open(&target, self.overwrite, &self.unlock, &self.options, control)?)
+        Ok(input.open(
+            &target,
+            self.overwrite,
+            &self.unlock,
+            &self.options,
+            control,
+        )?)
     }
 
     /// Standard input: a binary sealed file, one armored block or an age

@@ -99,7 +99,7 @@ pub struct Failure {
 
 impl Failure {
     pub fn of(err: &anyhow::Error) -> Failure {
-        let fault = err.chain().find_map(|cause| Fault::of(cause));
+        let fault = err.chain().find_map(Fault::of);
         let mut message = chain_message(err);
         if let Some(hint) = fault.and_then(Fault::remedy).map(remedy_hint) {
             message.push_str(hint);

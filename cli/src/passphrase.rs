@@ -94,19 +94,6 @@ fn prompt(purpose: Purpose) -> Result<Passphrase> {
     Ok(passphrase)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_ends_are_stripped_once() {
-        assert_eq!(strip_line_end(b"abc\r\n"), b"abc");
-        assert_eq!(strip_line_end(b"abc\n"), b"abc");
-        assert_eq!(strip_line_end(b"abc"), b"abc");
-        assert_eq!(strip_line_end(b"abc \n"), b"abc ");
-    }
-}
-
 /// The passphrase for encrypting: generated (and shown once, on standard
 /// error), or obtained and checked for strength; a weak one is refused, or
 /// used after the user confirms on the terminal (docs/TELEGRAM.md).
@@ -176,4 +163,17 @@ pub fn generate_command(args: PassphraseArgs) -> Result<u8> {
         generate::entropy_bits(words)
     );
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_are_stripped_once() {
+        assert_eq!(strip_line_end(b"abc\r\n"), b"abc");
+        assert_eq!(strip_line_end(b"abc\n"), b"abc");
+        assert_eq!(strip_line_end(b"abc"), b"abc");
+        assert_eq!(strip_line_end(b"abc \n"), b"abc ");
+    }
 }

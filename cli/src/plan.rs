@@ -198,7 +198,10 @@ fn named(dir: PathBuf, name: OsString) -> Target {
 
 /// Standard input without -o is refused by the validator.
 fn unreachable_stdin() -> Result<Target> {
-    Err(UsageError("reading standard input ('-') needs -o PATH (or -o - for standard output)".into()).into())
+    Err(UsageError(
+        "reading standard input ('-') needs -o PATH (or -o - for standard output)".into(),
+    )
+    .into())
 }
 
 /// The name an input is sealed under: its last component, or for `.`/`..`

@@ -8,8 +8,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use eframe::egui::{self, Align2, Color32, FontId, Id, RichText};
-use tgseal_workflow::ShapeOptions;
 use tgseal_core::{KdfCap, KdfParams, KdfPreset, Passphrase};
+use tgseal_workflow::ShapeOptions;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::queue::{Action, Destination, Item, Status, input_key};

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tgseal_core::KdfPreset;
-use tgseal_workflow::ShapeOptions;
 use tgseal_core::split;
+use tgseal_workflow::ShapeOptions;
 
 /// The storage key of [`Settings`].
 pub const STORAGE_KEY: &str = "tgseal-gui/settings";

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 use tgseal_age::Identities;
-use tgseal_core::{Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase};
+use tgseal_core::{
+    Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
+};
 use tgseal_workflow::{
     BatchKeys, Class, DecryptTarget, Destination, Error, Format, Input, Remedy, ShapeOptions,
     Source, Unlock, seal,

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use tgseal_age::{DecryptWith, Error, Identities};
-use tgseal_workflow::DecryptTarget;
 use tgseal_core::{Control, Passphrase};
+use tgseal_workflow::DecryptTarget;
 
 /// Vectors whose outcome differs from `expect`, each with its reason
 /// (also listed in docs/AGE.md).
@@ -221,8 +221,7 @@ fn check_nothing_left_behind(
         Some(p) if identities.is_empty() => DecryptWith::passphrase(p),
         _ => DecryptWith::Identities(identities),
     };
-    let result = tgseal_workflow::age::files::decrypt_age_file(
-        &input,
+    let result = tgseal_workflow::age::input::AgeInput::File(input.clone()).decrypt(
         &DecryptTarget::Folder(out.clone()),
         with,
         false,

@@ -14,15 +14,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
+use tgseal_core::{
+    ContentKind, Control, DecryptOptions, Decryptor, Error, KdfParams, MasterKey, Passphrase,
+    Result, Summary,
+};
+
+use crate::files::AtomicFile;
 use crate::folder::extract_sealed;
-use tgseal_core::Control;
-use crate::files::{AtomicFile, DecryptTarget};
-use tgseal_core::ContentKind;
-use tgseal_core::KdfParams;
-use tgseal_core::{Keyring, MasterKey};
-use tgseal_core::Passphrase;
-use tgseal_core::{DecryptOptions, Decryptor, Summary};
-use tgseal_core::{Error, Result};
 
 /// How many payload threads each job should use when `jobs` jobs share
 /// `cores` cores for `inputs` inputs: the cores divided by the jobs that can
@@ -126,30 +124,6 @@ impl Outcome {
     pub fn output(&self) -> Option<&Path> {
         self.outputs.first().map(PathBuf::as_path)
     }
-}
-
-/// Decrypts the sealed file at `input`: a file is written to a temporary file
-/// and a folder extracted into a temporary folder, renamed into place only
-/// after the final chunk verified.
-pub fn decrypt_path(
-    input: &Path,
-    target: &DecryptTarget,
-    overwrite: bool,
-    keyring: &Keyring,
-    options: &DecryptOptions,
-    control: &Control,
-) -> Result<Outcome> {
-    let file = std::fs::File::open(input)?;
-    if file.metadata()?.is_dir() {
-        return Err(Error::Io(std::io::Error::new(
-            std::io::ErrorKind::IsADirectory,
-            "this is a folder, not a sealed file",
-        )));
-    }
-    // Unbuffered: the payload is read in whole chunks.
-    let decryptor = Decryptor::new(file, keyring)?;
-    let output = target.output_for(&decryptor.metadata().name, input);
-    decrypt_opened(decryptor, &output, overwrite, options, control)
 }
 
 /// Writes an opened sealed stream to `output` (a file, or a folder for kind Folder).
@@ -274,7 +248,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::DecryptTarget;
     use tgseal_core::EncryptOptions;
+    use tgseal_core::Keyring;
 
     #[test]
     fn cores_are_split_between_running_jobs() {
@@ -345,7 +321,8 @@ mod tests {
             })
             .collect();
         for (pass, expect_ok) in [("pw", true), ("wrong", false)] {
-            let keyring = Keyring::new(Passphrase::new(pass).unwrap(), tgseal_core::KdfCap::DEFAULT);
+            let keyring =
+                Keyring::new(Passphrase::new(pass).unwrap(), tgseal_core::KdfCap::DEFAULT);
             let open = |_: usize, bytes: &Vec<u8>| -> Result<Vec<u8>> {
                 let mut plain = Vec::new();
                 Decryptor::new(&bytes[..], &keyring)?.decrypt_to(&mut plain, &Control::new())?;
@@ -409,15 +386,15 @@ mod tests {
         let out = dir.path().join("out");
         std::fs::create_dir(&out).unwrap();
         let keyring = Keyring::new(Passphrase::new("pw").unwrap(), tgseal_core::KdfCap::DEFAULT);
-        let opened = decrypt_path(
-            &sealed,
-            &DecryptTarget::Folder(out.clone()),
-            false,
-            &keyring,
-            &DecryptOptions::default(),
-            &Control::new(),
-        )
-        .unwrap();
+        let opened = crate::sealed::SealedInput::Binary(sealed.clone())
+            .decrypt(
+                &DecryptTarget::Folder(out.clone()),
+                false,
+                &keyring,
+                &DecryptOptions::default(),
+                &Control::new(),
+            )
+            .unwrap();
         assert_eq!(opened.output(), Some(out.join("notes").as_path()));
         assert_eq!(std::fs::read(out.join("notes/a.txt")).unwrap(), b"alpha");
         assert_eq!(

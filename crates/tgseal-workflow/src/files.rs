@@ -6,8 +6,7 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use tgseal_core::Metadata;
-use tgseal_core::{Error, Result};
+use tgseal_core::{Error, Metadata, Result};
 
 pub use tgseal_core::names::SEALED_EXTENSION;
 

@@ -1,5 +1,6 @@
 //! Folders inside a sealed file (FORMAT.md §4.3, content kind 1): a tar stream
-//! built on the fly while sealing, and a safe, atomic extraction while opening.
+//! built on the fly while sealing, and a safe, atomic extraction while opening
+//! (the per-entry name rules are `tgseal_core::archive`'s).
 //!
 //! Neither side puts a plaintext archive on disk: the tar writer (or reader)
 //! runs on its own thread, joined to the cipher by an in-memory pipe.
@@ -20,12 +21,12 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use tar::{EntryType, HeaderMode};
 
-use tgseal_core::Control;
 use tgseal_core::archive::{Step, check_link_lexically, safe_relative, steps};
-use tgseal_core::{ContentKind, Metadata};
+use tgseal_core::{
+    ContentKind, Control, DecryptOptions, Decryptor, Error, Metadata, Result, Summary,
+};
+
 use crate::pipe::{PipeReader, PipeWriter, pipe};
-use tgseal_core::{DecryptOptions, Decryptor, Summary};
-use tgseal_core::{Error, Result};
 
 /// Most symbolic links followed while checking where one link leads.
 const MAX_LINK_HOPS: u32 = 40;

@@ -165,7 +165,9 @@ fn not_sealed(path: &Path) -> Error {
 }
 
 fn keyring<'a>(unlock: &Unlock<'a>) -> Result<&'a Keyring> {
-    unlock.keyring.ok_or(Error::Sealed(tgseal_core::Error::EmptyPassphrase))
+    unlock
+        .keyring
+        .ok_or(Error::Sealed(tgseal_core::Error::EmptyPassphrase))
 }
 
 /// Passphrase or identities for an age file: its header says; a header that

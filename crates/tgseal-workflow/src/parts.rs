@@ -8,7 +8,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use tgseal_core::split::{MIN_PART_SIZE, PART_HEADER_LEN, PART_MAGIC, PartHeader, parse_part_name, part_name};
+use tgseal_core::split::{
+    MIN_PART_SIZE, PART_HEADER_LEN, PART_MAGIC, PartHeader, parse_part_name, part_name,
+};
 use tgseal_core::{Error, PartProblem, Result, fill_random, read_up_to};
 
 /// Whether the file at `path` starts with the part magic (§10).

@@ -154,7 +154,10 @@ pub fn seal(
 }
 
 /// The folder and file name a file destination resolves to.
-fn file_target(destination: &Destination<'_>, rename: impl FnOnce(&str) -> tgseal_core::Result<String>) -> tgseal_core::Result<(PathBuf, String)> {
+fn file_target(
+    destination: &Destination<'_>,
+    rename: impl FnOnce(&str) -> tgseal_core::Result<String>,
+) -> tgseal_core::Result<(PathBuf, String)> {
     match destination {
         Destination::Named { dir, name } => Ok((dir.to_path_buf(), rename(name)?)),
         Destination::Path(path) => {
@@ -181,7 +184,11 @@ struct SealedJob<'a> {
 }
 
 impl SealedJob<'_> {
-    fn run(&self, source: Source<'_>, destination: Destination<'_>) -> tgseal_core::Result<Outcome> {
+    fn run(
+        &self,
+        source: Source<'_>,
+        destination: Destination<'_>,
+    ) -> tgseal_core::Result<Outcome> {
         match source {
             Source::Stream(reader) => {
                 let metadata = Metadata::file("", None, None);
@@ -243,11 +250,19 @@ impl SealedJob<'_> {
         if let Destination::Writer(output) = destination {
             let summary = if self.shape.armor {
                 let mut writer = ArmorWriter::new(BufWriter::new(output))?;
-                let summary = encrypt(master, &metadata, &mut input, &mut writer, options, control)?;
+                let summary =
+                    encrypt(master, &metadata, &mut input, &mut writer, options, control)?;
                 writer.finish()?.flush()?;
                 summary
             } else {
-                let summary = encrypt(master, &metadata, &mut input, &mut &mut *output, options, control)?;
+                let summary = encrypt(
+                    master,
+                    &metadata,
+                    &mut input,
+                    &mut &mut *output,
+                    options,
+                    control,
+                )?;
                 output.flush()?;
                 summary
             };

@@ -9,15 +9,13 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use tgseal_core::armor::{self, ArmorReader};
-use crate::batch::{Outcome, decrypt_opened, decrypt_path};
+use tgseal_core::names::SEALED_EXTENSION;
+use tgseal_core::split::{self, PART_MAGIC, lift};
+use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
+
+use crate::batch::{Outcome, decrypt_opened};
 use crate::files::DecryptTarget;
 use crate::parts::{self, PartSet};
-use tgseal_core::names::SEALED_EXTENSION;
-use tgseal_core::MAGIC;
-use tgseal_core::Keyring;
-use tgseal_core::{DecryptOptions, Decryptor};
-use tgseal_core::split::{self, PART_MAGIC, lift};
-use tgseal_core::{Control, Result};
 
 /// How much of a file is read to recognise it: the armor BEGIN line may
 /// follow a few words of a saved chat message.
@@ -110,8 +108,17 @@ impl SealedInput {
     /// out of the reader wrapped in I/O errors; [`lift`] unwraps them.
     pub fn reader(&self) -> Result<Box<dyn Read + Send>> {
         Ok(match self {
-            // Unbuffered: the payload is read in whole chunks.
-            SealedInput::Binary(path) => Box::new(File::open(path)?),
+            SealedInput::Binary(path) => {
+                let file = File::open(path)?;
+                if file.metadata()?.is_dir() {
+                    return Err(Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::IsADirectory,
+                        "this is a folder, not a sealed file",
+                    )));
+                }
+                // Unbuffered: the payload is read in whole chunks.
+                Box::new(file)
+            }
             SealedInput::Armored(path) => {
                 let reader =
                     ArmorReader::new(BufReader::with_capacity(1 << 20, File::open(path)?))?;
@@ -130,9 +137,9 @@ impl SealedInput {
         })
     }
 
-    /// Decrypts into `target` atomically, like [`decrypt_path`] for a binary
-    /// sealed file: a file appears only after its final chunk verified, a
-    /// folder is extracted into a temporary folder renamed into place.
+    /// Decrypts into `target` atomically: a file appears only after its
+    /// final chunk verified, a folder is extracted into a temporary folder
+    /// renamed into place.
     pub fn decrypt(
         &self,
         target: &DecryptTarget,
@@ -141,9 +148,6 @@ impl SealedInput {
         options: &DecryptOptions,
         control: &Control,
     ) -> Result<Outcome> {
-        if let SealedInput::Binary(path) = self {
-            return decrypt_path(path, target, overwrite, keyring, options, control);
-        }
         let run = || -> Result<Outcome> {
             let decryptor = Decryptor::new(self.reader()?, keyring)?;
             let output = target.output_for(&decryptor.metadata().name, &self.name_source());
@@ -211,9 +215,15 @@ mod tests {
             dir,
             name: "data.bin.tgseal".into(),
         };
-        seal_to(Source::Path(input), destination, false, &format, &Control::new())
-            .unwrap()
-            .outputs
+        seal_to(
+            Source::Path(input),
+            destination,
+            false,
+            &format,
+            &Control::new(),
+        )
+        .unwrap()
+        .outputs
     }
 
     fn keyring(pass: &str) -> Keyring {
@@ -271,8 +281,16 @@ mod tests {
             // Any part, or the first output, opens the whole file.
             let out = tempfile::tempdir().unwrap();
             let outcome = open_into(outputs.last().unwrap(), out.path(), PASS).unwrap();
-            assert_eq!(outcome.outputs, vec![out.path().join("data.bin")], "{shape:?}");
-            assert_eq!(std::fs::read(&outcome.outputs[0]).unwrap(), data, "{shape:?}");
+            assert_eq!(
+                outcome.outputs,
+                vec![out.path().join("data.bin")],
+                "{shape:?}"
+            );
+            assert_eq!(
+                std::fs::read(&outcome.outputs[0]).unwrap(),
+                data,
+                "{shape:?}"
+            );
             assert_eq!(
                 outcome.notes.iter().any(|n| n.contains("parts")),
                 outputs.len() > 1

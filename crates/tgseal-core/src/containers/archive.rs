@@ -94,4 +94,3 @@ pub fn check_link_lexically(link: &Path, target: &Path) -> Result<()> {
     }
     Ok(())
 }
-

@@ -12,9 +12,9 @@
 //! files of a part set are found, written and read by the workflow layer
 //! (`tgseal-workflow`'s `parts` module).
 
+use crate::Error;
 use crate::error::PartProblem;
 use crate::names::SEALED_EXTENSION;
-use crate::Error;
 
 /// §10: the first seven bytes of every part.
 pub const PART_MAGIC: &[u8; 7] = b"tgsealp";
@@ -166,7 +166,6 @@ impl PartHeader {
         Ok(header)
     }
 }
-
 
 /// Turns an I/O error that carries a core [`Error`] (from [`PartReader`] or the
 /// armor reader) back into that error.

@@ -8,7 +8,6 @@ pub(crate) mod kdf;
 pub(crate) mod keys;
 pub mod padding;
 pub(crate) mod passphrase;
-#[cfg(feature = "threads")]
 mod pipeline;
 pub(crate) mod seal;
 pub(crate) mod stream;

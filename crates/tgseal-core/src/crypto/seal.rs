@@ -68,9 +68,13 @@ impl DecryptOptions {
 }
 
 /// The payload thread count used unless told otherwise: the cores this process
-/// may use (1 if that cannot be found out).
+/// may use (1 if that cannot be found out, or without the `threads` feature).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    if cfg!(feature = "threads") {
+        std::thread::available_parallelism().map_or(1, usize::from)
+    } else {
+        1
+    }
 }
 
 /// What a finished job moved.
@@ -239,7 +243,8 @@ impl<R: Read> Decryptor<R> {
         output.flush()?;
         let header_len = self.header.info().header_len as u64;
         Ok(Summary {
-            bytes_in: header_len + crate::crypto::stream::sealed_payload_len(read, self.header.chunk_size),
+            bytes_in: header_len
+                + crate::crypto::stream::sealed_payload_len(read, self.header.chunk_size),
             bytes_out: written,
         })
     }

@@ -110,6 +110,17 @@ impl ChunkCipher {
     }
 }
 
+/// The payload threads actually used: without the `threads` feature (the web
+/// build: wasm32-unknown-unknown cannot spawn threads) every count runs on
+/// the calling thread. The bytes are the same either way.
+fn usable_threads(threads: usize) -> usize {
+    if cfg!(feature = "threads") {
+        threads
+    } else {
+        1
+    }
+}
+
 /// Reads the plaintext, seals it chunk by chunk and writes the chunks, on
 /// `threads` worker threads (0 or 1: on the calling thread alone). Every thread
 /// count writes the same bytes. Returns (plaintext bytes read, ciphertext bytes written).
@@ -122,26 +133,10 @@ pub(crate) fn seal_payload(
     control: &Control,
     threads: usize,
 ) -> Result<(u64, u64)> {
-    #[cfg(feature = "threads")]
-    if threads > 1 {
-        return seal_threaded(cipher, chunk_size, input, output, total, control, threads);
+    let threads = usable_threads(threads);
+    if threads <= 1 {
+        return seal_sequential(cipher, chunk_size, input, output, total, control);
     }
-    #[cfg(not(feature = "threads"))]
-    let _ = threads;
-    seal_sequential(cipher, chunk_size, input, output, total, control)
-}
-
-/// [`seal_payload`] on `threads` worker threads (the `threads` feature).
-#[cfg(feature = "threads")]
-fn seal_threaded(
-    cipher: &ChunkCipher,
-    chunk_size: ChunkSize,
-    input: &mut impl Read,
-    output: &mut impl Write,
-    total: Option<u64>,
-    control: &Control,
-    threads: usize,
-) -> Result<(u64, u64)> {
     let size = chunk_size.bytes();
     let (mut read, mut written) = (0u64, 0u64);
     crate::crypto::pipeline::run(
@@ -219,28 +214,12 @@ pub(crate) fn open_payload(
     expected_len: Option<u64>,
     control: &Control,
     threads: usize,
-    sink: impl FnMut(&[u8]) -> Result<()>,
-) -> Result<u64> {
-    #[cfg(feature = "threads")]
-    if threads > 1 {
-        return open_threaded(cipher, chunk_size, input, expected_len, control, threads, sink);
-    }
-    #[cfg(not(feature = "threads"))]
-    let _ = threads;
-    open_sequential(cipher, chunk_size, input, expected_len, control, sink)
-}
-
-/// [`open_payload`] on `threads` worker threads (the `threads` feature).
-#[cfg(feature = "threads")]
-fn open_threaded(
-    cipher: &ChunkCipher,
-    chunk_size: ChunkSize,
-    input: &mut impl Read,
-    expected_len: Option<u64>,
-    control: &Control,
-    threads: usize,
     mut sink: impl FnMut(&[u8]) -> Result<()>,
 ) -> Result<u64> {
+    let threads = usable_threads(threads);
+    if threads <= 1 {
+        return open_sequential(cipher, chunk_size, input, expected_len, control, sink);
+    }
     let sealed = chunk_size.bytes() + TAG_LEN;
     let mut plaintext = 0u64;
     crate::crypto::pipeline::run(

@@ -2,13 +2,12 @@
 //! renamed only when complete), split age output in raw parts, and the names
 //! decrypted age files get. The streams themselves are `tgseal_age`'s.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use tgseal_age::{DecryptWith, Error, Result, decrypt, inspect};
 use tgseal_core::{Control, Summary};
 
-use crate::age::parts::AgeParts;
 use crate::files::{AtomicFile, DecryptTarget, safe_base_name};
 
 /// The name a decrypted age file gets: `X.age` → `X`, anything else → `X.decrypted`
@@ -24,52 +23,8 @@ pub fn age_output_name(input: &Path) -> String {
     }
 }
 
-/// Decrypts the age file at `input` atomically: the plaintext exists only in
-/// a temporary file beside the target until the final chunk verified, then
-/// the temporary file is renamed. Returns the output path and the bytes moved.
-pub fn decrypt_age_file(
-    input: &Path,
-    target: &DecryptTarget,
-    with: DecryptWith<'_>,
-    overwrite: bool,
-    control: &Control,
-) -> Result<(PathBuf, Summary)> {
-    let open = || -> Result<_> {
-        let file = std::fs::File::open(input)?;
-        let len = file.metadata()?.len();
-        Ok((BufReader::with_capacity(1 << 20, file), len))
-    };
-    let (reader, len) = open()?;
-    let output = output_path(target, input);
-    decrypt_to_file(reader, Some(len), &output, with, overwrite, control)
-        .map_err(|e| explain_bad_header(e, || open().map(|(reader, _)| reader)))
-}
-
-/// Decrypts a split age file from its parts (see [`AgeParts`]) atomically,
-/// like [`decrypt_age_file`]; `X.age.001`, … become `X`. An age file that
-/// ends early names the part that is probably missing.
-pub fn decrypt_age_parts(
-    parts: &AgeParts,
-    target: &DecryptTarget,
-    with: DecryptWith<'_>,
-    overwrite: bool,
-    control: &Control,
-) -> Result<(PathBuf, Summary)> {
-    let open = || Ok(BufReader::with_capacity(1 << 20, parts.reader()));
-    let output = output_path(target, parts.base());
-    decrypt_to_file(
-        open()?,
-        Some(parts.len()),
-        &output,
-        with,
-        overwrite,
-        control,
-    )
-    .map_err(|e| parts.explain(explain_bad_header(e, open)))
-}
-
-/// Where [`decrypt_age_file`] writes: `X.age` in a folder becomes `X` there.
-fn output_path(target: &DecryptTarget, input: &Path) -> PathBuf {
+/// Where an age input is decrypted to: `X.age` in a folder becomes `X` there.
+pub fn output_path(target: &DecryptTarget, input: &Path) -> PathBuf {
     match target {
         DecryptTarget::Path(path) => path.clone(),
         DecryptTarget::Folder(dir) => dir.join(age_output_name(input)),
@@ -99,7 +54,7 @@ pub fn decrypt_to_file(
 
 /// The age crate reports a mixed scrypt + X25519 header as merely invalid;
 /// read the header again (from `open`) to say what is wrong with it.
-fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) -> Error {
+pub fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) -> Error {
     if !matches!(err, Error::BadHeader) {
         return err;
     }
@@ -108,7 +63,6 @@ fn explain_bad_header<R: BufRead>(err: Error, open: impl FnOnce() -> Result<R>) 
         _ => Error::BadHeader,
     }
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -145,8 +99,7 @@ mod tests {
         let control = Control::new();
         let canceller = control.clone();
         let control = control.with_progress(move |_| canceller.cancel());
-        let result = decrypt_age_file(
-            &input,
+        let result = crate::age::input::AgeInput::File(input.clone()).decrypt(
             &DecryptTarget::Folder(out.clone()),
             DecryptWith::Identities(&ids),
             false,
@@ -157,14 +110,14 @@ mod tests {
             Err(Error::Core(tgseal_core::Error::Cancelled))
         ));
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
-        let (path, summary) = decrypt_age_file(
-            &input,
-            &DecryptTarget::Folder(out.clone()),
-            DecryptWith::Identities(&ids),
-            false,
-            &Control::new(),
-        )
-        .unwrap();
+        let (path, summary) = crate::age::input::AgeInput::File(input.clone())
+            .decrypt(
+                &DecryptTarget::Folder(out.clone()),
+                DecryptWith::Identities(&ids),
+                false,
+                &Control::new(),
+            )
+            .unwrap();
         assert_eq!(path, out.join("a"));
         assert_eq!(summary.bytes_out, plain.len() as u64);
         assert_eq!(summary.bytes_in, std::fs::metadata(&input).unwrap().len());

@@ -10,7 +10,7 @@ use tgseal_age::{DecryptWith, Error, Result, decrypt, inspect, is_age_file};
 use tgseal_core::split::parse_part_name;
 use tgseal_core::{Control, Summary};
 
-use crate::age::files::{age_output_name, decrypt_age_file, decrypt_age_parts};
+use crate::age::files::{age_output_name, decrypt_to_file, explain_bad_header, output_path};
 use crate::age::parts::{AgeParts, is_age_part};
 use crate::files::DecryptTarget;
 
@@ -131,8 +131,11 @@ impl AgeInput {
         }
     }
 
-    /// Decrypts into `target` atomically (see [`decrypt_age_file`] and
-    /// [`decrypt_age_parts`]).
+    /// Decrypts into `target` atomically: the plaintext exists only in a
+    /// temporary file beside the target until the final chunk verified, then
+    /// the temporary file is renamed (`X.age`, `X.age.001`… become `X`).
+    /// For parts, an age file that ends early names the part that is
+    /// probably missing.
     pub fn decrypt(
         &self,
         target: &DecryptTarget,
@@ -140,9 +143,13 @@ impl AgeInput {
         overwrite: bool,
         control: &Control,
     ) -> Result<(PathBuf, Summary)> {
+        let (reader, len) = self.reader()?;
+        let output = output_path(target, self.name_source());
+        let result = decrypt_to_file(reader, Some(len), &output, with, overwrite, control)
+            .map_err(|e| explain_bad_header(e, || self.reader().map(|(reader, _)| reader)));
         match self {
-            AgeInput::File(path) => decrypt_age_file(path, target, with, overwrite, control),
-            AgeInput::Parts(parts) => decrypt_age_parts(parts, target, with, overwrite, control),
+            AgeInput::File(_) => result,
+            AgeInput::Parts(parts) => result.map_err(|e| parts.explain(e)),
         }
     }
 }
@@ -181,9 +188,15 @@ mod tests {
             dir,
             name: "notes.txt.age".into(),
         };
-        seal(Source::Stream(&mut &plain[..]), destination, false, &format, &Control::new())
-            .unwrap()
-            .outputs
+        seal(
+            Source::Stream(&mut &plain[..]),
+            destination,
+            false,
+            &format,
+            &Control::new(),
+        )
+        .unwrap()
+        .outputs
     }
 
     fn plain() -> Vec<u8> {

@@ -231,8 +231,8 @@ impl Read for PartsReader {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use std::io::Write;
     use crate::parts::PartWriter;
+    use std::io::Write;
 
     fn write_parts(dir: &Path, data: &[u8], limit: u64) -> Vec<PathBuf> {
         let mut writer = PartWriter::raw(dir, "x.age", limit, false).unwrap();
