@@ -83,7 +83,7 @@ fn sealed_bytes(json_path: &Path, info: &Value) -> Result<Vec<u8>, tgseal_core::
             let mut sealed = Vec::new();
             set.reader()
                 .read_to_end(&mut sealed)
-                .map_err(|e| tgseal_core::split::lift(e.into()))?;
+                .map_err(|e| tgseal_core::lift(e.into()))?;
             Ok(sealed)
         }
         _ => Ok(std::fs::read(json_path.with_extension("tgseal")).unwrap()),

@@ -8,13 +8,13 @@ use std::io::{BufRead, Read, Write};
 use age::secrecy::SecretString;
 use tgseal_core::{Control, Passphrase, Summary};
 
-use crate::count::{self, Counting};
 use crate::detect::{
     Encoding, armor_begins_properly, bad_begin_line, skip_leading_whitespace, sniff,
 };
 use crate::encrypt::one_scrypt_at_a_time;
 use crate::error::{Error, Result, from_decrypt, from_io};
 use crate::keys::Identities;
+use tgseal_core::count::{self, Counting};
 
 /// Default cap on the scrypt work factor, as log2(N): 2^21 needs 2 GiB of
 /// memory (128·r·N bytes, r = 8), the same memory cap as the native format's

@@ -7,9 +7,9 @@ use age::secrecy::SecretString;
 use tgseal_core::{Control, Passphrase, Summary};
 use zeroize::Zeroizing;
 
-use crate::count::{self, Counting};
 use crate::error::{Error, Result};
 use crate::keys::Recipient;
+use tgseal_core::count::{self, Counting};
 
 /// Runs `f`, which runs scrypt, while no other thread of this process runs
 /// scrypt: a batch of passphrase files (`-j N`) then needs the memory of one

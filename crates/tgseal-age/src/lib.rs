@@ -34,7 +34,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod count;
 mod decrypt;
 mod detect;
 mod encrypt;

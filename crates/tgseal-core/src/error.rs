@@ -197,6 +197,22 @@ impl PartProblem {
     }
 }
 
+/// Turns an I/O error that carries a core [`Error`] back into that error.
+/// Readers stacked under `Read` (a part set, the armor reader, a folder
+/// archiver) can only fail with an `io::Error`; they wrap ours inside it.
+pub fn lift(err: Error) -> Error {
+    match err {
+        Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<Error>()) => match io.into_inner() {
+            Some(inner) => match inner.downcast::<Error>() {
+                Ok(core) => *core,
+                Err(other) => Error::Io(std::io::Error::other(other)),
+            },
+            None => Error::Io(std::io::Error::other("I/O error")),
+        },
+        other => other,
+    }
+}
+
 /// Result alias of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -56,6 +56,7 @@ mod crypto;
 mod containers;
 // 3. small shared pieces every front end uses.
 mod control;
+pub mod count;
 mod error;
 pub mod generate;
 pub mod names;
@@ -74,4 +75,4 @@ pub use crypto::seal::{
     DecryptOptions, Decryptor, EncryptOptions, Summary, default_threads, encrypt, inspect,
 };
 pub use crypto::stream::{ChunkSize, TAG_LEN, sealed_payload_len};
-pub use error::{Error, PartProblem, Result};
+pub use error::{Error, PartProblem, Result, lift};

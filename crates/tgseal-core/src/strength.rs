@@ -6,7 +6,7 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Strength {
-    /// zxcvbn's score, 0 (guessable in ~10^3 tries) … 4 (more than 10^10 tries).
+    /// zxcvbn's score, 0 (under 10^3 guesses) … 3 (at least 10^8) … 4 (at least 10^10).
     pub score: u8,
     /// log10 of the estimated number of guesses.
     pub guesses_log10: f64,
@@ -16,9 +16,10 @@ pub struct Strength {
     pub suggestions: Vec<String>,
 }
 
-/// Scores below this are weak: zxcvbn's "3" means over 10^10 guesses, which
-/// with Argon2id at ~1 s per guess on one core is out of reach of a casual
-/// attacker (score 2, 10^8 guesses, is not for a well-equipped one).
+/// Scores below this are weak: zxcvbn's "3" means at least 10^8 guesses
+/// ("safely unguessable: moderate protection from offline slow-hash
+/// scenario"), which with Argon2id at ~1 s per guess on one core is out of
+/// reach of a casual attacker; score 2 (at least 10^6) is not.
 pub const MIN_GOOD_SCORE: u8 = 3;
 
 impl Strength {

@@ -22,6 +22,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use tar::{EntryType, HeaderMode};
 
 use tgseal_core::archive::{Step, check_link_lexically, safe_relative, steps};
+use tgseal_core::lift;
 use tgseal_core::{
     ContentKind, Control, DecryptOptions, Decryptor, Error, Metadata, Result, Summary,
 };
@@ -86,27 +87,15 @@ impl FolderReader {
                 "internal error: the folder archiver stopped",
             ))),
         };
-        let archived = archived.map_err(unwrap_core);
+        // The archiver reports a file that changed size through the tar writer,
+        // as an I/O error carrying our own error: lift it, so its kind survives.
+        let archived = archived.map_err(lift);
         match (consumer, archived) {
             (Ok(value), Ok(notes)) => Ok((value, notes)),
             (Err(err), Err(Error::Io(e))) if e.kind() == io::ErrorKind::BrokenPipe => Err(err),
             (_, Err(err)) => Err(err),
             (Err(err), Ok(_)) => Err(err),
         }
-    }
-}
-
-/// The archiver reports a file that changed size through the tar writer, as
-/// an I/O error carrying our own error: unwrap it, so its kind survives.
-fn unwrap_core(err: Error) -> Error {
-    match err {
-        Error::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<Error>()) => {
-            match e.into_inner().map(|inner| inner.downcast::<Error>()) {
-                Some(Ok(inner)) => *inner,
-                _ => Error::Io(io::Error::other("the folder changed while it was archived")),
-            }
-        }
-        other => other,
     }
 }
 

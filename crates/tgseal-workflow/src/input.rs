@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use tgseal_age::{DecryptWith, Identities};
 use tgseal_core::armor::ArmorReader;
-use tgseal_core::split::{PART_MAGIC, lift, parse_part_name};
+use tgseal_core::lift;
+use tgseal_core::split::{PART_MAGIC, parse_part_name};
 use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC, Summary};
 
 use crate::age::input::{AgeInput, Unlock as AgeUnlock};

@@ -9,8 +9,9 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use tgseal_core::armor::{self, ArmorReader};
+use tgseal_core::lift;
 use tgseal_core::names::SEALED_EXTENSION;
-use tgseal_core::split::{self, PART_MAGIC, lift};
+use tgseal_core::split::{self, PART_MAGIC};
 use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
 
 use crate::batch::{Outcome, decrypt_opened};

@@ -21,11 +21,11 @@ use std::io::{BufRead, Read, Write};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::containers::split::lift;
 use crate::control::Control;
 use crate::crypto::format::{ContentKind, Metadata};
 use crate::crypto::keys::{Keyring, MasterKey, fill_random};
 use crate::crypto::seal::{Decryptor, EncryptOptions, encrypt};
+use crate::error::lift;
 use crate::{Error, Result};
 
 /// §11: the line that opens an armored sealed file.

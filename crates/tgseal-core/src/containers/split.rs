@@ -12,7 +12,6 @@
 //! files of a part set are found, written and read by the workflow layer
 //! (`tgseal-workflow`'s `parts` module).
 
-use crate::Error;
 use crate::error::PartProblem;
 use crate::names::SEALED_EXTENSION;
 
@@ -164,21 +163,6 @@ impl PartHeader {
             return Err(PartProblem::NotAPart("it announces an empty payload"));
         }
         Ok(header)
-    }
-}
-
-/// Turns an I/O error that carries a core [`Error`] (from [`PartReader`] or the
-/// armor reader) back into that error.
-pub fn lift(err: Error) -> Error {
-    match err {
-        Error::Io(io) if io.get_ref().is_some_and(|e| e.is::<Error>()) => match io.into_inner() {
-            Some(inner) => match inner.downcast::<Error>() {
-                Ok(core) => *core,
-                Err(other) => Error::Io(std::io::Error::other(other)),
-            },
-            None => Error::Io(std::io::Error::other("I/O error")),
-        },
-        other => other,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::io::{Read, Write};
 
 use crate::control::Control;
+use crate::count::{self, Counting};
 use crate::crypto::format::{Header, HeaderInfo, Metadata};
 use crate::crypto::keys::{FileKeys, Keyring, MasterKey};
 use crate::crypto::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
@@ -108,7 +109,7 @@ pub fn encrypt(
     let (read, written) = match metadata.content_len {
         Some(expected) => {
             // Read one byte past the announced length to notice a growing file.
-            let mut counted = CountingReader::new(input.take(expected.saturating_add(1)));
+            let (mut counted, count) = Counting::new(input.take(expected.saturating_add(1)));
             let mut content = (&mut counted).take(expected).chain(padding);
             let result = seal_payload(
                 &cipher,
@@ -121,11 +122,9 @@ pub fn encrypt(
             )?;
             let mut probe = [0u8; 1];
             let extra = counted.read(&mut probe)?;
-            if counted.count != expected || extra != 0 {
-                return Err(Error::InputChanged {
-                    expected,
-                    actual: counted.count,
-                });
+            let actual = count::read(&count);
+            if actual != expected || extra != 0 {
+                return Err(Error::InputChanged { expected, actual });
             }
             result
         }
@@ -143,25 +142,6 @@ pub fn encrypt(
         bytes_in: read - metadata.padding_len,
         bytes_out: header_bytes.len() as u64 + written,
     })
-}
-
-struct CountingReader<R> {
-    inner: R,
-    count: u64,
-}
-
-impl<R> CountingReader<R> {
-    fn new(inner: R) -> Self {
-        CountingReader { inner, count: 0 }
-    }
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        Ok(n)
-    }
 }
 
 /// A sealed stream whose header has been read and authenticated: the metadata

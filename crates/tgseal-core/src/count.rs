@@ -1,6 +1,7 @@
-//! Counting the bytes that pass through a reader or writer, for progress
-//! reports and the byte counts of a [`tgseal_core::Summary`]. The count is
-//! shared because the age crate's readers and writers do not give their inner
+//! Counting the bytes that pass through a reader or writer: for the check
+//! that a file did not change while it was sealed, for progress reports, and
+//! for the byte counts of a [`crate::Summary`]. The count is shared because
+//! some wrappers (the age crate's readers and writers) do not give their inner
 //! reader or writer back until the end, if at all.
 
 use std::io::{BufRead, Read, Write};
@@ -8,14 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A reader or writer that counts the bytes it passes on.
-pub(crate) struct Counting<T> {
+pub struct Counting<T> {
     inner: T,
     count: Arc<AtomicU64>,
 }
 
 impl<T> Counting<T> {
     /// Wraps `inner`; returns the wrapper and a handle to its count.
-    pub(crate) fn new(inner: T) -> (Self, Arc<AtomicU64>) {
+    pub fn new(inner: T) -> (Self, Arc<AtomicU64>) {
         let count = Arc::new(AtomicU64::new(0));
         (
             Counting {
@@ -32,7 +33,7 @@ impl<T> Counting<T> {
 }
 
 /// The current value of a count from [`Counting::new`].
-pub(crate) fn read(count: &AtomicU64) -> u64 {
+pub fn read(count: &AtomicU64) -> u64 {
     count.load(Ordering::Relaxed)
 }
 
