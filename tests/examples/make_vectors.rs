@@ -7,9 +7,8 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::json;
-use tgseal_core::{
-    ChunkSize, ContentKind, Control, EncryptOptions, KdfParams, MasterKey, Metadata, Passphrase,
-};
+use tgseal_core::{ChunkSize, ContentKind, Control, EncryptOptions, KdfParams, Metadata};
+use tgseal_e2e::sealing;
 
 const SMALL_KDF: KdfParams = KdfParams {
     memory_kib: 256,
@@ -18,24 +17,25 @@ const SMALL_KDF: KdfParams = KdfParams {
 };
 
 fn seal(passphrase: &str, metadata: &Metadata, plain: &[u8], chunk_log2: u8) -> Vec<u8> {
-    let master = MasterKey::derive(&Passphrase::new(passphrase).unwrap(), SMALL_KDF).unwrap();
-    let mut options = EncryptOptions::default();
-    options.chunk_size = ChunkSize::from_log2(chunk_log2).unwrap();
-    let mut out = Vec::new();
-    tgseal_core::encrypt(
-        &master,
+    let options =
+        EncryptOptions::default().with_chunk_size(ChunkSize::from_log2(chunk_log2).unwrap());
+    sealing::seal(
+        &sealing::master(passphrase, SMALL_KDF),
         metadata,
-        &mut &plain[..],
-        &mut out,
+        plain,
         &options,
-        &Control::new(),
     )
-    .unwrap();
-    out
 }
 
+/// Writes vector `name`: `NAME.tgseal`, then [`describe`]s it.
 fn write(dir: &Path, name: &str, sealed: &[u8], plain: Option<&[u8]>, info: serde_json::Value) {
     std::fs::write(dir.join(format!("{name}.tgseal")), sealed).unwrap();
+    describe(dir, name, plain, info);
+}
+
+/// The rest of vector `name`: its plaintext `NAME.plain` when it opens, and
+/// its description `NAME.json`.
+fn describe(dir: &Path, name: &str, plain: Option<&[u8]>, info: serde_json::Value) {
     if let Some(plain) = plain {
         std::fs::write(dir.join(format!("{name}.plain")), plain).unwrap();
     }
@@ -251,14 +251,7 @@ fn telegram_vectors(dir: &Path, pass: &str) {
     let text = armor::armor(&sealed);
     let write_text = |name: &str, text: &str, plain: Option<&[u8]>, info: serde_json::Value| {
         std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
-        if let Some(plain) = plain {
-            std::fs::write(dir.join(format!("{name}.plain")), plain).unwrap();
-        }
-        std::fs::write(
-            dir.join(format!("{name}.json")),
-            serde_json::to_string_pretty(&info).unwrap() + "\n",
-        )
-        .unwrap();
+        describe(dir, name, plain, info);
     };
     write_text(
         "armored",
@@ -307,7 +300,7 @@ fn telegram_vectors(dir: &Path, pass: &str) {
     );
 
     let message: String = (1..=700).map(|i| format!("line {i}\n")).collect();
-    let master = MasterKey::derive(&Passphrase::new(pass).unwrap(), SMALL_KDF).unwrap();
+    let master = sealing::master(pass, SMALL_KDF);
     let pieces = armor::seal_text(
         &master,
         &message,
@@ -357,17 +350,13 @@ fn telegram_vectors(dir: &Path, pass: &str) {
                 "comment": "the three parts of a split file with part 2 missing"
             })
         } else {
-            std::fs::write(dir.join(format!("{name}.plain")), &pattern).unwrap();
             json!({
                 "form": "parts", "passphrase": pass, "expect": "success", "kind": "file", "name": "pattern.bin",
                 "content_len": pattern.len(),
                 "comment": "a sealed file of 150,226 bytes split into parts of at most 65,536 bytes: three parts (§10)"
             })
         };
-        std::fs::write(
-            dir.join(format!("{name}.json")),
-            serde_json::to_string_pretty(&info).unwrap() + "\n",
-        )
-        .unwrap();
+        let plain = drop_part.is_none().then_some(&pattern[..]);
+        describe(dir, name, plain, info);
     }
 }

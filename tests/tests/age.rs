@@ -4,34 +4,17 @@
 //! behind. Tests that need a missing tool print a notice and pass.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use age::secrecy::SecretString;
+use tgseal_e2e::{
+    PASS, assert_empty, crate_dir, entries, json_lines, record, tgseal_bin, tgseal_process,
+};
 
-/// The tgseal binary. `cargo test` does not build another package's binary
-/// for this crate, so build it once per test run (a no-op when up to date).
-fn tgseal_path() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--quiet", "-p", "tgseal", "--bin", "tgseal"])
-                .status()
-                .unwrap();
-            assert!(status.success(), "cannot build tgseal");
-            assert_cmd::cargo::cargo_bin("tgseal")
-        })
-        .clone()
-}
-
+/// `tgseal ARGS` in `dir` with [`PASS`], run to the end.
 fn tgseal(dir: &Path, args: &[&str]) -> Output {
-    Command::new(tgseal_path())
-        .current_dir(dir)
-        .args(args)
-        .env("TGSEAL_PASSPHRASE", "correct horse battery staple")
-        .output()
-        .unwrap()
+    tgseal_process(dir).args(args).output().unwrap()
 }
 
 fn stderr(out: &Output) -> String {
@@ -71,26 +54,57 @@ fn content() -> Vec<u8> {
     (0..200_000u32).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
-fn names(dir: &Path) -> Vec<String> {
-    let mut all: Vec<String> = std::fs::read_dir(dir)
+/// `tgseal decrypt ARGS` in `dir` succeeds and writes [`content`] to `output`.
+fn tgseal_decrypts(dir: &Path, args: &[&str], output: &str) {
+    let mut all = vec!["decrypt"];
+    all.extend_from_slice(args);
+    assert_ok(&tgseal(dir, &all));
+    assert_eq!(
+        std::fs::read(dir.join(output)).unwrap(),
+        content(),
+        "{output}"
+    );
+}
+
+/// `tgseal decrypt -i key.txt -O OUT --json ARGS` in `dir`.
+fn decrypt_json(dir: &Path, out: &str, args: &[&str]) -> Output {
+    let mut all = vec!["decrypt", "-i", "key.txt", "-O", out, "--json"];
+    all.extend_from_slice(args);
+    tgseal(dir, &all)
+}
+
+/// The real `age -d -i key.txt` opens `file` in `dir` to [`content`] (when
+/// `age` is installed).
+fn age_decrypts(dir: &Path, file: &str) {
+    let Some(age) = tool("age") else {
+        return;
+    };
+    run_tool(age, dir, &["-d", "-i", "key.txt", "-o", "by-age.bin", file]);
+    assert_eq!(std::fs::read(dir.join("by-age.bin")).unwrap(), content());
+    std::fs::remove_file(dir.join("by-age.bin")).unwrap();
+}
+
+/// `tgseal keygen -o FILE` in `dir`: writes an identity and returns its public key.
+fn keygen(dir: &Path, file: &str) -> String {
+    let out = tgseal(dir, &["keygen", "-o", file]);
+    assert_ok(&out);
+    stderr(&out)
+        .trim()
+        .strip_prefix("Public key: ")
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    all.sort();
-    all
+        .to_owned()
+}
+
+/// What `tgseal inspect FILE` prints in `dir`.
+fn inspect(dir: &Path, file: &str) -> String {
+    String::from_utf8_lossy(&tgseal(dir, &["inspect", file]).stdout).into_owned()
 }
 
 /// A directory with `doc.bin` and an X25519 identity `key.txt`; returns the public key.
 fn setup() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("doc.bin"), content()).unwrap();
-    let out = tgseal(dir.path(), &["keygen", "-o", "key.txt"]);
-    assert_ok(&out);
-    let public = stderr(&out)
-        .trim()
-        .strip_prefix("Public key: ")
-        .unwrap()
-        .to_owned();
+    let public = keygen(dir.path(), "key.txt");
     (dir, public)
 }
 
@@ -144,24 +158,13 @@ fn tgseal_output_opens_with_age_binary_and_armored() {
             .starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----\n")
     );
     // tgseal opens both itself
-    assert_ok(&tgseal(
+    tgseal_decrypts(
         d,
-        &["decrypt", "-i", "key.txt", "-o", "self.bin", "doc.bin.age"],
-    ));
-    assert_eq!(std::fs::read(d.join("self.bin")).unwrap(), content());
-    let Some(age) = tool("age") else { return };
-    run_tool(
-        age,
-        d,
-        &["-d", "-i", "key.txt", "-o", "age.bin", "doc.bin.age"],
+        &["-i", "key.txt", "-o", "self.bin", "doc.bin.age"],
+        "self.bin",
     );
-    assert_eq!(std::fs::read(d.join("age.bin")).unwrap(), content());
-    run_tool(
-        Command::new("age"),
-        d,
-        &["-d", "-i", "key.txt", "-o", "age2.bin", "doc.asc"],
-    );
-    assert_eq!(std::fs::read(d.join("age2.bin")).unwrap(), content());
+    age_decrypts(d, "doc.bin.age");
+    age_decrypts(d, "doc.asc");
 }
 
 #[test]
@@ -175,16 +178,15 @@ fn age_binary_output_opens_with_tgseal_binary_and_armored() {
         d,
         &["-a", "-r", &public, "-o", "armored.txt", "doc.bin"],
     );
-    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "from-age.age"]));
-    assert_eq!(std::fs::read(d.join("from-age")).unwrap(), content());
-    assert_ok(&tgseal(d, &["decrypt", "-i", "key.txt", "armored.txt"]));
-    assert_eq!(
-        std::fs::read(d.join("armored.txt.decrypted")).unwrap(),
-        content()
+    tgseal_decrypts(d, &["-i", "key.txt", "from-age.age"], "from-age");
+    tgseal_decrypts(
+        d,
+        &["-i", "key.txt", "armored.txt"],
+        "armored.txt.decrypted",
     );
     // from standard input, to standard output
     let file = std::fs::File::open(d.join("armored.txt")).unwrap();
-    let out = Command::new(tgseal_path())
+    let out = Command::new(tgseal_bin())
         .current_dir(d)
         .args(["decrypt", "-i", "key.txt", "-o", "-", "-"])
         .stdin(file)
@@ -222,14 +224,12 @@ fn ssh_keys_work_both_ways() {
             d,
             &["encrypt", "-r", &public, "-o", &sealed, "doc.bin"],
         ));
-        let info = tgseal(d, &["inspect", &sealed]);
-        assert!(String::from_utf8_lossy(&info.stdout).contains(&format!(
+        assert!(inspect(d, &sealed).contains(&format!(
             "ssh-{}",
             if kind == "rsa" { "rsa" } else { "ed25519" }
         )));
         let plain = format!("{name}.plain");
-        assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &plain, &sealed]));
-        assert_eq!(std::fs::read(d.join(&plain)).unwrap(), content());
+        tgseal_decrypts(d, &["-i", name, "-o", &plain, &sealed], &plain);
         let Some(age) = tool("age") else { continue };
         let by_age = format!("{name}.by-age");
         run_tool(age, d, &["-d", "-i", name, "-o", &by_age, &sealed]);
@@ -241,8 +241,7 @@ fn ssh_keys_work_both_ways() {
             &["-R", &format!("{name}.pub"), "-o", &from_age, "doc.bin"],
         );
         let back = format!("{name}.back");
-        assert_ok(&tgseal(d, &["decrypt", "-i", name, "-o", &back, &from_age]));
-        assert_eq!(std::fs::read(d.join(&back)).unwrap(), content());
+        tgseal_decrypts(d, &["-i", name, "-o", &back, &from_age], &back);
     }
 }
 
@@ -250,31 +249,20 @@ fn ssh_keys_work_both_ways() {
 fn multiple_recipients_and_a_recipients_file() {
     let (dir, first) = setup();
     let d = dir.path();
-    let out = tgseal(d, &["keygen", "-o", "second.txt"]);
-    let second = stderr(&out)
-        .trim()
-        .strip_prefix("Public key: ")
-        .unwrap()
-        .to_owned();
+    let second = keygen(d, "second.txt");
     std::fs::write(d.join("team.txt"), format!("# the team\n\n{second}\n")).unwrap();
     assert_ok(&tgseal(
         d,
         &["encrypt", "-r", &first, "-R", "team.txt", "doc.bin"],
     ));
-    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "doc.bin.age"]).stdout).into_owned();
+    let info = inspect(d, "doc.bin.age");
     assert_eq!(info.matches("X25519").count(), 2, "{info}");
-    assert_ok(&tgseal(
+    tgseal_decrypts(
         d,
-        &["decrypt", "-i", "second.txt", "-o", "b.bin", "doc.bin.age"],
-    ));
-    assert_eq!(std::fs::read(d.join("b.bin")).unwrap(), content());
-    let Some(age) = tool("age") else { return };
-    run_tool(
-        age,
-        d,
-        &["-d", "-i", "key.txt", "-o", "a.bin", "doc.bin.age"],
+        &["-i", "second.txt", "-o", "b.bin", "doc.bin.age"],
+        "b.bin",
     );
-    assert_eq!(std::fs::read(d.join("a.bin")).unwrap(), content());
+    age_decrypts(d, "doc.bin.age");
     // A bad line in a recipients file names the line.
     std::fs::write(d.join("bad.txt"), format!("{second}\nnot-a-key\n")).unwrap();
     let bad = tgseal(d, &["encrypt", "-R", "bad.txt", "-o", "x.age", "doc.bin"]);
@@ -299,7 +287,7 @@ fn passphrase_age_files_both_ways() {
     let (dir, _) = setup();
     let d = dir.path();
     assert_ok(&tgseal(d, &["encrypt", "--age", "-o", "p.age", "doc.bin"]));
-    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "p.age"]).stdout).into_owned();
+    let info = inspect(d, "p.age");
     assert!(
         info.contains("scrypt (passphrase), work factor 2^18"),
         "{info}"
@@ -307,31 +295,24 @@ fn passphrase_age_files_both_ways() {
     // The age crate (rage's library) opens it with the same passphrase.
     let sealed = std::fs::read(d.join("p.age")).unwrap();
     let decryptor = age::Decryptor::new(&sealed[..]).unwrap();
-    let identity = age::scrypt::Identity::new(SecretString::from(
-        "correct horse battery staple".to_owned(),
-    ));
+    let identity = age::scrypt::Identity::new(SecretString::from(PASS.to_owned()));
     let mut reader = decryptor.decrypt(std::iter::once(&identity as _)).unwrap();
     let mut plain = Vec::new();
     std::io::Read::read_to_end(&mut reader, &mut plain).unwrap();
     assert_eq!(plain, content());
     // tgseal opens an scrypt file the age crate made.
-    std::fs::write(
-        d.join("made.age"),
-        scrypt_file("correct horse battery staple", 12, b"hi"),
-    )
-    .unwrap();
+    std::fs::write(d.join("made.age"), scrypt_file(PASS, 12, b"hi")).unwrap();
     assert_ok(&tgseal(d, &["decrypt", "made.age"]));
     assert_eq!(std::fs::read(d.join("made")).unwrap(), b"hi");
     // wrong passphrase: exit 3, nothing left behind
-    let wrong = Command::new(tgseal_path())
-        .current_dir(d)
+    let wrong = tgseal_process(d)
         .args(["decrypt", "-O", "out", "made.age"])
         .env("TGSEAL_PASSPHRASE", "nope")
         .output()
         .unwrap();
     assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
     assert!(stderr(&wrong).contains("wrong passphrase"));
-    assert!(names(&d.join("out")).is_empty());
+    assert_empty(&d.join("out"));
 }
 
 #[test]
@@ -339,20 +320,11 @@ fn encrypted_identity_files_ask_for_their_passphrase() {
     let (dir, public) = setup();
     let d = dir.path();
     let key = std::fs::read(d.join("key.txt")).unwrap();
-    std::fs::write(
-        d.join("key.age"),
-        scrypt_file("correct horse battery staple", 10, &key),
-    )
-    .unwrap();
+    std::fs::write(d.join("key.age"), scrypt_file(PASS, 10, &key)).unwrap();
     assert_ok(&tgseal(d, &["encrypt", "-r", &public, "doc.bin"]));
-    assert_ok(&tgseal(
-        d,
-        &["decrypt", "-i", "key.age", "-o", "plain", "doc.bin.age"],
-    ));
-    assert_eq!(std::fs::read(d.join("plain")).unwrap(), content());
+    tgseal_decrypts(d, &["-i", "key.age", "-o", "plain", "doc.bin.age"], "plain");
     // armored encrypted identity, wrong passphrase: a clear error, nothing written
-    let out = Command::new(tgseal_path())
-        .current_dir(d)
+    let out = tgseal_process(d)
         .args(["decrypt", "-i", "key.age", "-o", "plain2", "doc.bin.age"])
         .env("TGSEAL_PASSPHRASE", "nope")
         .output()
@@ -378,9 +350,9 @@ fn fails(d: &Path, args: &[&str], code: i32, message: &str) {
     assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
     assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     assert!(
-        names(&out_dir).is_empty(),
+        entries(&out_dir).is_empty(),
         "{args:?} left {:?}",
-        names(&out_dir)
+        entries(&out_dir)
     );
 }
 
@@ -480,9 +452,7 @@ fn damaged_and_mismatched_age_files_fail_cleanly() {
     );
 
     // A passphrase stanza beside an X25519 one (test kit vector scrypt_and_x25519).
-    let vector =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("age-testkit/scrypt_and_x25519"))
-            .unwrap();
+    let vector = std::fs::read(crate_dir().join("age-testkit/scrypt_and_x25519")).unwrap();
     let body = vector.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
     std::fs::write(d.join("mixed.age"), &vector[body..]).unwrap();
     fails(
@@ -500,7 +470,7 @@ fn scrypt_work_factor_over_the_cap_is_refused_before_any_scrypt() {
     let d = dir.path();
     // Raise the header's work factor from 2^10 to 2^22: the cap check comes
     // before scrypt and before the MAC, so no 4 GiB scrypt ever runs.
-    let file = scrypt_file("correct horse battery staple", 10, b"x");
+    let file = scrypt_file(PASS, 10, b"x");
     let text = String::from_utf8_lossy(&file).into_owned();
     let line_end = text.find(" 10\n").unwrap();
     let mut edited = file[..line_end].to_vec();
@@ -513,7 +483,7 @@ fn scrypt_work_factor_over_the_cap_is_refused_before_any_scrypt() {
         1,
         "scrypt work factor 2^22), above the limit of 2^21",
     );
-    let info = String::from_utf8_lossy(&tgseal(d, &["inspect", "heavy.age"]).stdout).into_owned();
+    let info = inspect(d, "heavy.age");
     assert!(info.contains("work factor 2^22"), "{info}");
 }
 
@@ -559,10 +529,8 @@ fn standard_input_and_output_work_for_age_passphrase_files() {
     let (dir, _) = setup();
     let d = dir.path();
     let run = |args: &[&str], stdin: &str| {
-        Command::new(tgseal_path())
-            .current_dir(d)
+        tgseal_process(d)
             .args(args)
-            .env("TGSEAL_PASSPHRASE", "correct horse battery staple")
             .stdin(std::fs::File::open(d.join(stdin)).unwrap())
             .output()
             .unwrap()
@@ -585,19 +553,10 @@ fn standard_input_and_output_work_for_age_passphrase_files() {
 
 /// The files in `dir` other than the setup's own.
 fn outputs(dir: &Path) -> Vec<String> {
-    names(dir)
+    entries(dir)
         .into_iter()
         .filter(|n| !["doc.bin", "key.txt"].contains(&n.as_str()))
         .collect()
-}
-
-fn age_decrypts(dir: &Path, file: &str) {
-    let Some(age) = tool("age") else {
-        return;
-    };
-    run_tool(age, dir, &["-d", "-i", "key.txt", "-o", "by-age.bin", file]);
-    assert_eq!(std::fs::read(dir.join("by-age.bin")).unwrap(), content());
-    std::fs::remove_file(dir.join("by-age.bin")).unwrap();
 }
 
 #[test]
@@ -626,12 +585,12 @@ fn hide_name_gives_a_random_age_name_that_age_decrypts() {
         age_decrypts(d, name);
     }
     // tgseal opens it too: the random name without .age.
-    assert_ok(&tgseal(
-        d,
-        &["decrypt", "-i", "key.txt", "-O", "out", &written[0]],
-    ));
     let stem = written[0].strip_suffix(".age").unwrap();
-    assert_eq!(std::fs::read(d.join("out").join(stem)).unwrap(), content());
+    tgseal_decrypts(
+        d,
+        &["-i", "key.txt", "-O", "out", &written[0]],
+        &format!("out/{stem}"),
+    );
 }
 
 /// Encrypts doc.bin to `public` split into parts of 64 KiB in `parts/`; returns their names.
@@ -648,7 +607,7 @@ fn split_into_parts(d: &Path, public: &str) -> Vec<String> {
         "{}",
         stderr(&out)
     );
-    names(&d.join("parts"))
+    entries(&d.join("parts"))
 }
 
 #[test]
@@ -699,7 +658,7 @@ fn split_age_parts_are_raw_bytes_that_cat_joins_for_age() {
             "doc.bin",
         ],
     ));
-    let hidden = names(&d.join("hidden"));
+    let hidden = entries(&d.join("hidden"));
     assert_eq!(hidden.len(), 4, "{hidden:?}");
     assert!(
         hidden[0].ends_with(".age.001") && !hidden[0].contains("doc"),
@@ -718,13 +677,12 @@ fn tgseal_decrypts_split_age_parts_from_one_part_all_parts_or_the_folder() {
         ("all", (0..4).map(part).collect()),
         ("folder", vec!["parts".to_owned()]),
     ] {
-        let mut all = vec!["decrypt", "-i", "key.txt", "-O", out, "--json"];
-        all.extend(args.iter().map(String::as_str));
-        let result = tgseal(d, &all);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let result = decrypt_json(d, out, &args);
         assert_ok(&result);
         let lines = String::from_utf8_lossy(&result.stdout).lines().count();
         assert_eq!(lines, 1, "{out}: the set is decrypted once");
-        assert_eq!(names(&d.join(out)), ["doc.bin"], "{out}");
+        assert_eq!(entries(&d.join(out)), ["doc.bin"], "{out}");
         assert_eq!(
             std::fs::read(d.join(out).join("doc.bin")).unwrap(),
             content()
@@ -737,8 +695,7 @@ fn tgseal_decrypts_split_age_parts_from_one_part_all_parts_or_the_folder() {
             "encrypt", "--age", "--split", "100K", "-o", "p.age", "doc.bin",
         ],
     ));
-    assert_ok(&tgseal(d, &["decrypt", "-O", "pass", "p.age.002"]));
-    assert_eq!(std::fs::read(d.join("pass/p")).unwrap(), content());
+    tgseal_decrypts(d, &["-O", "pass", "p.age.002"], "pass/p");
 }
 
 #[test]
@@ -789,13 +746,6 @@ fn split_into_parts_again(d: &Path, public: &str) {
     split_into_parts(d, public);
 }
 
-fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect()
-}
-
 #[test]
 fn json_lines_report_age_encrypt_and_decrypt() {
     let (dir, public) = setup();
@@ -815,7 +765,7 @@ fn json_lines_report_age_encrypt_and_decrypt() {
         ],
     );
     assert_ok(&out);
-    let mut records = json_lines(&out);
+    let mut records = json_lines(&out.stdout);
     records.sort_by_key(|r| r["input"].as_str().unwrap().to_owned());
     assert_eq!(records.len(), 2);
     for (record, (input, len)) in records.iter().zip([("doc.bin", 200_000), ("small.txt", 5)]) {
@@ -830,11 +780,7 @@ fn json_lines_report_age_encrypt_and_decrypt() {
     }
     // A mixed call: an age file, a sealed file, one no key opens, one missing.
     assert_ok(&tgseal(d, &["keygen", "-o", "other.txt"]));
-    let other = stderr(&tgseal(d, &["keygen", "-o", "third.txt"]))
-        .trim()
-        .strip_prefix("Public key: ")
-        .unwrap()
-        .to_owned();
+    let other = keygen(d, "third.txt");
     assert_ok(&tgseal(
         d,
         &["encrypt", "-r", &other, "-o", "foreign.age", "small.txt"],
@@ -850,29 +796,16 @@ fn json_lines_report_age_encrypt_and_decrypt() {
             "small.txt",
         ],
     ));
-    let out = tgseal(
-        d,
-        &[
-            "decrypt",
-            "-i",
-            "key.txt",
-            "-O",
-            "dec",
-            "--json",
-            "enc/doc.bin.age",
-            "sealed.tgseal",
-            "foreign.age",
-            "missing.age",
-        ],
-    );
+    let inputs = [
+        "enc/doc.bin.age",
+        "sealed.tgseal",
+        "foreign.age",
+        "missing.age",
+    ];
+    let out = decrypt_json(d, "dec", &inputs);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let records = json_lines(&out);
-    let by_input = |input: &str| {
-        records
-            .iter()
-            .find(|r| r["input"] == input)
-            .unwrap_or_else(|| panic!("no record for {input}: {records:?}"))
-    };
+    let records = json_lines(&out.stdout);
+    let by_input = |input: &str| record(&records, input);
     assert_eq!(records.len(), 4);
     let age = by_input("enc/doc.bin.age");
     assert_eq!(age["status"], "ok");
@@ -893,24 +826,13 @@ fn json_lines_report_age_encrypt_and_decrypt() {
         stderr(&out)
     );
     // --fail-fast with one job at a time: nothing is started after the failure.
-    let out = tgseal(
+    let out = decrypt_json(
         d,
-        &[
-            "decrypt",
-            "-i",
-            "key.txt",
-            "-O",
-            "ff",
-            "--json",
-            "-j",
-            "1",
-            "--fail-fast",
-            "foreign.age",
-            "enc/small.txt.age",
-        ],
+        "ff",
+        &["-j", "1", "--fail-fast", "foreign.age", "enc/small.txt.age"],
     );
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    let records = json_lines(&out);
+    let records = json_lines(&out.stdout);
     assert_eq!(records[1]["status"], "skipped", "{records:?}");
     assert!(!d.join("ff/small.txt").exists());
 }
@@ -992,7 +914,7 @@ fn each_encrypts_every_file_of_a_folder_to_age() {
         d,
         &["encrypt", "-r", &public, "--each", "-O", "enc", "tree"],
     ));
-    assert_eq!(names(&d.join("enc")), ["a.txt.age", "sub"]);
+    assert_eq!(entries(&d.join("enc")), ["a.txt.age", "sub"]);
     assert_ok(&tgseal(
         d,
         &[
@@ -1011,8 +933,7 @@ fn each_encrypts_every_file_of_a_folder_to_age() {
 fn a_generated_passphrase_opens_the_age_file() {
     let (dir, _) = setup();
     let d = dir.path();
-    let out = Command::new(tgseal_path())
-        .current_dir(d)
+    let out = tgseal_process(d)
         .args(["encrypt", "--age", "--generate-passphrase", "doc.bin"])
         .env_remove("TGSEAL_PASSPHRASE")
         .output()
@@ -1023,8 +944,7 @@ fn a_generated_passphrase_opens_the_age_file() {
         .lines()
         .find_map(|line| line.strip_prefix("    "))
         .unwrap_or_else(|| panic!("no passphrase shown: {text}"));
-    let opened = Command::new(tgseal_path())
-        .current_dir(d)
+    let opened = tgseal_process(d)
         .args(["decrypt", "-o", "back.bin", "doc.bin.age"])
         .env("TGSEAL_PASSPHRASE", generated)
         .output()

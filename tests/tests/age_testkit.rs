@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use tgseal_age::{DecryptWith, Error, Identities};
 use tgseal_core::{Control, Passphrase};
+use tgseal_e2e::{crate_dir, paths_in};
 use tgseal_workflow::DecryptTarget;
 
 /// Vectors whose outcome differs from `expect`, each with its reason
@@ -136,14 +137,9 @@ fn run(v: &Vector, identities: &Identities, passphrases: &[Passphrase]) -> (Stri
 }
 
 fn vectors() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("age-testkit");
-    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap() != "ABOUT.md")
-        .collect();
-    all.sort();
-    all
+    paths_in(&crate_dir().join("age-testkit"), |p| {
+        p.file_name().unwrap() != "ABOUT.md"
+    })
 }
 
 #[test]

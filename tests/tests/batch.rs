@@ -2,28 +2,14 @@
 //! per batch, --each, --fail-fast, pipes, completions and the man page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod util;
-
 use std::path::Path;
+use std::time::Duration;
 
 use predicates::prelude::*;
-use serde_json::Value;
-use util::{PASS, decrypt, encrypt, entries, tgseal};
-
-fn json_lines(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8(stdout.to_vec())
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("each line is one JSON object"))
-        .collect()
-}
-
-fn record<'a>(records: &'a [Value], input: &str) -> &'a Value {
-    records
-        .iter()
-        .find(|r| r["input"] == input)
-        .unwrap_or_else(|| panic!("no record for {input}: {records:?}"))
-}
+use tgseal_e2e::{
+    CHEAP_KDF, PASS, assert_decrypts, assert_empty, assert_fails, assert_prints, decrypt, encrypt,
+    encrypt_process, entries, interrupt, json_lines, record, success_stdout, tgseal, wait_until,
+};
 
 fn mixed_inputs(root: &Path) {
     std::fs::write(root.join("a.txt"), b"alpha").unwrap();
@@ -47,22 +33,23 @@ fn salt(path: &Path) -> Vec<u8> {
 fn a_mixed_batch_reports_each_input_and_the_failures_do_not_stop_the_others() {
     let dir = tempfile::tempdir().unwrap();
     mixed_inputs(dir.path());
-    let assert = encrypt(
-        dir.path(),
-        &[
-            "a.txt",
-            "b.bin",
-            "notes",
-            "dangling",
-            "missing.txt",
-            "-O",
-            "sealed",
-            "--json",
-        ],
+    let assert = assert_fails(
+        &mut encrypt(
+            dir.path(),
+            &[
+                "a.txt",
+                "b.bin",
+                "notes",
+                "dangling",
+                "missing.txt",
+                "-O",
+                "sealed",
+                "--json",
+            ],
+        ),
+        1,
+        "sealed 3 of 5 inputs; 2 failed",
     )
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains("sealed 3 of 5 inputs; 2 failed"))
     .stderr(predicate::str::contains("failed: missing.txt"));
     let records = json_lines(&assert.get_output().stdout);
     assert_eq!(records.len(), 5);
@@ -193,10 +180,11 @@ fn files_needing_another_passphrase_fail_one_by_one() {
         .success();
     std::fs::remove_file(dir.path().join("mine")).unwrap();
     std::fs::remove_file(dir.path().join("theirs")).unwrap();
-    let assert = decrypt(dir.path(), &["mine.tgseal", "theirs.tgseal", "--json"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("theirs.tgseal: wrong passphrase"));
+    let assert = assert_fails(
+        &mut decrypt(dir.path(), &["mine.tgseal", "theirs.tgseal", "--json"]),
+        3,
+        "theirs.tgseal: wrong passphrase",
+    );
     let records = json_lines(&assert.get_output().stdout);
     assert_eq!(record(&records, "mine.tgseal")["status"], "ok");
     assert_eq!(
@@ -217,12 +205,11 @@ fn each_seals_every_file_separately_mirroring_the_tree() {
     let mirror = dir.path().join("mirror");
     assert_eq!(entries(&mirror), ["n1.txt.tgseal", "sub"]);
     assert_eq!(entries(&mirror.join("sub")), ["n2.txt.tgseal"]);
-    decrypt(dir.path(), &["mirror/sub/n2.txt.tgseal", "-O", "back"])
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(dir.path().join("back/n2.txt")).unwrap(),
-        b"two"
+    assert_decrypts(
+        dir.path(),
+        &["mirror/sub/n2.txt.tgseal", "-O", "back"],
+        "back/n2.txt",
+        b"two",
     );
     // Without -O, beside each file.
     encrypt(dir.path(), &["--each", "notes"]).assert().success();
@@ -235,30 +222,31 @@ fn fail_fast_stops_starting_new_inputs() {
     for name in ["b", "c", "d"] {
         std::fs::write(dir.path().join(name), name).unwrap();
     }
-    let assert = encrypt(
-        dir.path(),
-        &[
-            "missing",
-            "b",
-            "c",
-            "d",
-            "-O",
-            "out",
-            "-j",
-            "1",
-            "--fail-fast",
-            "--json",
-        ],
-    )
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains("not attempted"));
+    let assert = assert_fails(
+        &mut encrypt(
+            dir.path(),
+            &[
+                "missing",
+                "b",
+                "c",
+                "d",
+                "-O",
+                "out",
+                "-j",
+                "1",
+                "--fail-fast",
+                "--json",
+            ],
+        ),
+        1,
+        "not attempted",
+    );
     let records = json_lines(&assert.get_output().stdout);
     assert_eq!(records.len(), 4);
     assert_eq!(record(&records, "missing")["status"], "error");
     let skipped = records.iter().filter(|r| r["status"] == "skipped").count();
     assert_eq!(skipped, 3, "{records:?}");
-    assert!(entries(&dir.path().join("out")).is_empty());
+    assert_empty(&dir.path().join("out"));
 }
 
 #[test]
@@ -271,10 +259,11 @@ fn quiet_prints_nothing_but_errors() {
         .success()
         .stderr(predicate::str::is_empty())
         .stdout(predicate::str::is_empty());
-    encrypt(dir.path(), &["a", "nope", "-q", "-O", "x"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("nope"));
+    assert_fails(
+        &mut encrypt(dir.path(), &["a", "nope", "-q", "-O", "x"]),
+        1,
+        "nope",
+    );
 }
 
 #[test]
@@ -287,46 +276,28 @@ fn tar_pipes_through_encrypt_and_decrypt_both_ways() {
         .append_dir_all("notes", dir.path().join("notes"))
         .unwrap();
     let archive = archive.into_inner().unwrap();
-    let sealed = tgseal(dir.path())
-        .env_remove("TGSEAL_PASSPHRASE")
-        .args(["encrypt", "--kdf-params", util::CHEAP_KDF, "-", "-o", "-"])
-        .args(["--passphrase-file", "key.txt", "-q"])
-        .write_stdin(archive.clone())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let sealed = success_stdout(
+        tgseal(dir.path())
+            .env_remove("TGSEAL_PASSPHRASE")
+            .args(["encrypt", "--kdf-params", CHEAP_KDF, "-", "-o", "-"])
+            .args(["--passphrase-file", "key.txt", "-q"])
+            .write_stdin(archive.clone()),
+    );
     assert!(sealed.starts_with(b"tgseal"));
-    let opened = tgseal(dir.path())
-        .env_remove("TGSEAL_PASSPHRASE")
-        .args([
-            "decrypt",
-            "-",
-            "-o",
-            "-",
-            "--passphrase-file",
-            "key.txt",
-            "-q",
-        ])
-        .write_stdin(sealed)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let opened = success_stdout(
+        tgseal(dir.path())
+            .env_remove("TGSEAL_PASSPHRASE")
+            .args(["decrypt", "-", "-o", "-"])
+            .args(["--passphrase-file", "key.txt", "-q"])
+            .write_stdin(sealed),
+    );
     assert_eq!(opened, archive);
 
     // A sealed folder decrypted to standard output is its tar stream.
     encrypt(dir.path(), &["notes", "-o", "n.tgseal"])
         .assert()
         .success();
-    let tar_out = decrypt(dir.path(), &["n.tgseal", "-o", "-", "-q"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let tar_out = success_stdout(&mut decrypt(dir.path(), &["n.tgseal", "-o", "-", "-q"]));
     let names: Vec<String> = tar::Archive::new(&tar_out[..])
         .entries()
         .unwrap()
@@ -355,12 +326,7 @@ fn the_passphrase_cannot_come_from_stdin_when_the_data_does() {
 fn completions_for_every_shell_and_a_man_page() {
     let dir = tempfile::tempdir().unwrap();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        tgseal(dir.path())
-            .args(["completions", shell])
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("tgseal"))
-            .stdout(predicate::str::contains("kdf-per-file"));
+        assert_prints(&["completions", shell], &["tgseal", "kdf-per-file"]);
     }
     tgseal(dir.path())
         .arg("man")
@@ -368,12 +334,10 @@ fn completions_for_every_shell_and_a_man_page() {
         .success()
         .stdout(predicate::str::starts_with(".ie").or(predicate::str::contains(".TH tgseal")))
         .stdout(predicate::str::contains("encrypt"));
-    tgseal(dir.path())
-        .args(["man", "encrypt"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("tgseal\\-encrypt"))
-        .stdout(predicate::str::contains("kdf\\-per\\-file"));
+    assert_prints(
+        &["man", "encrypt"],
+        &["tgseal\\-encrypt", "kdf\\-per\\-file"],
+    );
     tgseal(dir.path()).args(["man", "nope"]).assert().code(2);
     tgseal(dir.path())
         .args(["completions", "tcsh"])
@@ -383,18 +347,16 @@ fn completions_for_every_shell_and_a_man_page() {
 
 #[test]
 fn help_documents_batch_exit_codes_and_flags() {
-    let dir = tempfile::tempdir().unwrap();
-    tgseal(dir.path())
-        .args(["encrypt", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("--jobs"))
-        .stdout(predicate::str::contains("--json"))
-        .stdout(predicate::str::contains("--fail-fast"))
-        .stdout(predicate::str::contains("--each"))
-        .stdout(predicate::str::contains(
+    assert_prints(
+        &["encrypt", "--help"],
+        &[
+            "--jobs",
+            "--json",
+            "--fail-fast",
+            "--each",
             "in a batch: some inputs failed authentication",
-        ));
+        ],
+    );
 }
 
 #[test]
@@ -405,36 +367,18 @@ fn interrupting_a_batch_exits_130_and_leaves_no_partial_output() {
     for name in names {
         std::fs::write(dir.path().join(name), &big).unwrap();
     }
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
-        .current_dir(dir.path())
-        .env("TGSEAL_PASSPHRASE", PASS)
-        .args([
-            "encrypt",
-            "--kdf-params",
-            util::CHEAP_KDF,
-            "-j",
-            "1",
-            "--json",
-        ])
+    let child = encrypt_process(dir.path(), &["-j", "1", "--json"])
         .args(names)
         .args(["-O", "out"])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     // Wait until the first temporary output exists: work is under way.
     let out = dir.path().join("out");
-    for _ in 0..400 {
-        if out.is_dir() && !entries(&out).is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    wait_until(400, Duration::from_millis(10), || {
+        out.is_dir() && !entries(&out).is_empty()
+    });
+    interrupt(&child);
     let output = child.wait_with_output().unwrap();
     let records = json_lines(&output.stdout);
     if records.iter().all(|r| r["status"] == "ok") {

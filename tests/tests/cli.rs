@@ -2,21 +2,26 @@
 //! and "nothing left behind".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod util;
+use std::time::Duration;
 
 use predicates::prelude::*;
-use util::{PASS, decrypt, encrypt, entries, folder_with_file, tgseal};
+use tgseal_e2e::{
+    PASS, assert_decrypts, assert_empty, assert_fails, assert_prints, decrypt, encrypt,
+    encrypt_process, entries, folder_with_file, interrupt, success_stdout, tgseal, tgseal_bin,
+    tgseal_process, wait_until,
+};
 
 #[test]
 fn encrypt_then_decrypt_restores_name_and_bytes() {
     let (dir, _, data) = folder_with_file("report.pdf", 300_000);
     encrypt(dir.path(), &["report.pdf"]).assert().success();
     assert_eq!(entries(dir.path()), ["report.pdf", "report.pdf.tgseal"]);
-    let out = dir.path().join("out");
-    decrypt(dir.path(), &["report.pdf.tgseal", "-O", "out"])
-        .assert()
-        .success();
-    assert_eq!(std::fs::read(out.join("report.pdf")).unwrap(), data);
+    assert_decrypts(
+        dir.path(),
+        &["report.pdf.tgseal", "-O", "out"],
+        "out/report.pdf",
+        &data,
+    );
 }
 
 #[test]
@@ -26,11 +31,7 @@ fn the_stored_name_wins_over_the_sealed_file_name() {
         .assert()
         .success();
     std::fs::remove_file(dir.path().join("passport_scan.pdf")).unwrap();
-    decrypt(dir.path(), &["x7.tgseal"]).assert().success();
-    assert_eq!(
-        std::fs::read(dir.path().join("passport_scan.pdf")).unwrap(),
-        data
-    );
+    assert_decrypts(dir.path(), &["x7.tgseal"], "passport_scan.pdf", &data);
 }
 
 #[test]
@@ -52,15 +53,16 @@ fn inspect_needs_no_passphrase() {
 #[test]
 fn inspect_and_decrypt_refuse_a_file_that_is_not_sealed() {
     let (dir, _, _) = folder_with_file("plain.txt", 100);
-    tgseal(dir.path())
-        .args(["inspect", "plain.txt"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not a tgseal sealed file"));
-    decrypt(dir.path(), &["plain.txt", "-o", "out"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("not a tgseal sealed file"));
+    assert_fails(
+        tgseal(dir.path()).args(["inspect", "plain.txt"]),
+        1,
+        "not a tgseal sealed file",
+    );
+    assert_fails(
+        &mut decrypt(dir.path(), &["plain.txt", "-o", "out"]),
+        1,
+        "not a tgseal sealed file",
+    );
     assert!(!dir.path().join("out").exists());
 }
 
@@ -68,10 +70,7 @@ fn inspect_and_decrypt_refuse_a_file_that_is_not_sealed() {
 fn no_overwrite_without_force() {
     let (dir, _, data) = folder_with_file("a.txt", 100);
     std::fs::write(dir.path().join("a.txt.tgseal"), b"precious").unwrap();
-    encrypt(dir.path(), &["a.txt"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("already exists"));
+    assert_fails(&mut encrypt(dir.path(), &["a.txt"]), 1, "already exists");
     assert_eq!(
         std::fs::read(dir.path().join("a.txt.tgseal")).unwrap(),
         b"precious"
@@ -80,16 +79,14 @@ fn no_overwrite_without_force() {
         .assert()
         .success();
     // Decrypting beside the original refuses too, and leaves the original.
-    decrypt(dir.path(), &["a.txt.tgseal"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("already exists"));
+    assert_fails(
+        &mut decrypt(dir.path(), &["a.txt.tgseal"]),
+        1,
+        "already exists",
+    );
     assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
     assert_eq!(entries(dir.path()), ["a.txt", "a.txt.tgseal"]);
-    decrypt(dir.path(), &["a.txt.tgseal", "-f"])
-        .assert()
-        .success();
-    assert_eq!(std::fs::read(dir.path().join("a.txt")).unwrap(), data);
+    assert_decrypts(dir.path(), &["a.txt.tgseal", "-f"], "a.txt", &data);
 }
 
 #[test]
@@ -97,12 +94,12 @@ fn wrong_passphrase_exits_3_and_leaves_nothing() {
     let (dir, _, _) = folder_with_file("a.txt", 1000);
     encrypt(dir.path(), &["a.txt"]).assert().success();
     std::fs::create_dir(dir.path().join("out")).unwrap();
-    decrypt(dir.path(), &["a.txt.tgseal", "-O", "out"])
-        .env("TGSEAL_PASSPHRASE", "not it")
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("wrong passphrase"));
-    assert!(entries(&dir.path().join("out")).is_empty());
+    assert_fails(
+        decrypt(dir.path(), &["a.txt.tgseal", "-O", "out"]).env("TGSEAL_PASSPHRASE", "not it"),
+        3,
+        "wrong passphrase",
+    );
+    assert_empty(&dir.path().join("out"));
 }
 
 #[test]
@@ -116,25 +113,23 @@ fn tampered_and_truncated_files_exit_3_and_leave_nothing() {
     let middle = tampered.len() / 2;
     tampered[middle] ^= 1;
     std::fs::write(dir.path().join("tampered.tgseal"), &tampered).unwrap();
-    decrypt(dir.path(), &["tampered.tgseal", "-O", "out"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("damaged or was tampered with"));
+    assert_fails(
+        &mut decrypt(dir.path(), &["tampered.tgseal", "-O", "out"]),
+        3,
+        "damaged or was tampered with",
+    );
 
     std::fs::write(
         dir.path().join("short.tgseal"),
         &sealed[..sealed.len() - 1000],
     )
     .unwrap();
-    decrypt(dir.path(), &["short.tgseal", "-O", "out"])
-        .assert()
-        .code(3)
-        .stderr(predicate::str::contains("truncated"));
-    assert!(
-        entries(&dir.path().join("out")).is_empty(),
-        "{:?}",
-        entries(&dir.path().join("out"))
+    assert_fails(
+        &mut decrypt(dir.path(), &["short.tgseal", "-O", "out"]),
+        3,
+        "truncated",
     );
+    assert_empty(&dir.path().join("out"));
 }
 
 #[test]
@@ -144,10 +139,11 @@ fn unsupported_version_has_its_own_message() {
     let mut sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
     sealed[6] = 9;
     std::fs::write(dir.path().join("future.tgseal"), &sealed).unwrap();
-    decrypt(dir.path(), &["future.tgseal", "-o", "x"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("format version 9"));
+    assert_fails(
+        &mut decrypt(dir.path(), &["future.tgseal", "-o", "x"]),
+        1,
+        "format version 9",
+    );
     tgseal(dir.path())
         .args(["inspect", "future.tgseal"])
         .assert()
@@ -161,10 +157,11 @@ fn kdf_over_the_cap_is_refused_unless_allowed() {
     let mut sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
     sealed[12..16].copy_from_slice(&100u32.to_le_bytes()); // 100 passes
     std::fs::write(dir.path().join("slow.tgseal"), &sealed).unwrap();
-    decrypt(dir.path(), &["slow.tgseal", "-o", "x"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("--no-kdf-limit"));
+    assert_fails(
+        &mut decrypt(dir.path(), &["slow.tgseal", "-o", "x"]),
+        1,
+        "--no-kdf-limit",
+    );
     // Allowed: the KDF runs (cheaply: 64 KiB) and then the header check fails.
     decrypt(dir.path(), &["slow.tgseal", "-o", "x", "--no-kdf-limit"])
         .assert()
@@ -185,23 +182,21 @@ fn passphrase_file_first_line_only() {
         .assert()
         .success();
     // The same passphrase from the environment opens it.
-    decrypt(dir.path(), &["a.txt.tgseal", "-o", "b.txt"])
-        .assert()
-        .success();
-    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), data);
+    assert_decrypts(dir.path(), &["a.txt.tgseal", "-o", "b.txt"], "b.txt", &data);
 }
 
 #[test]
 fn passphrase_from_stdin_while_data_is_on_stdin_is_refused() {
     let (dir, _, _) = folder_with_file("a.txt", 10);
-    encrypt(
-        dir.path(),
-        &["-", "-o", "x.tgseal", "--passphrase-file", "-"],
-    )
-    .write_stdin("data")
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains("cannot carry both"));
+    assert_fails(
+        encrypt(
+            dir.path(),
+            &["-", "-o", "x.tgseal", "--passphrase-file", "-"],
+        )
+        .write_stdin("data"),
+        1,
+        "cannot carry both",
+    );
     assert!(!dir.path().join("x.tgseal").exists());
 }
 
@@ -213,10 +208,7 @@ fn passphrase_from_stdin_for_a_file_input() {
         .write_stdin(format!("{PASS}\n"))
         .assert()
         .success();
-    decrypt(dir.path(), &["a.txt.tgseal", "-o", "b.txt"])
-        .assert()
-        .success();
-    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), data);
+    assert_decrypts(dir.path(), &["a.txt.tgseal", "-o", "b.txt"], "b.txt", &data);
 }
 
 #[test]
@@ -230,13 +222,14 @@ fn without_a_terminal_or_source_the_passphrase_is_an_error() {
         return;
     }
     let mut cmd = assert_cmd::Command::new(setsid);
-    cmd.current_dir(dir.path())
-        .env_remove("TGSEAL_PASSPHRASE")
-        .arg(assert_cmd::cargo::cargo_bin("tgseal"))
-        .args(["encrypt", "a.txt"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("no terminal to ask on"));
+    assert_fails(
+        cmd.current_dir(dir.path())
+            .env_remove("TGSEAL_PASSPHRASE")
+            .arg(tgseal_bin())
+            .args(["encrypt", "a.txt"]),
+        1,
+        "no terminal to ask on",
+    );
     assert_eq!(entries(dir.path()), ["a.txt"]);
 }
 
@@ -244,37 +237,19 @@ fn without_a_terminal_or_source_the_passphrase_is_an_error() {
 fn interrupt_leaves_no_output_and_no_temporary_file() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
-        .current_dir(dir.path())
-        .env("TGSEAL_PASSPHRASE", PASS)
-        .args([
-            "encrypt",
-            "--kdf-params",
-            util::CHEAP_KDF,
-            "-",
-            "-o",
-            "out.tgseal",
-        ])
+    let mut child = encrypt_process(dir.path(), &["-", "-o", "out.tgseal"])
         .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let chunk = vec![7u8; 1 << 20];
     stdin.write_all(&chunk).unwrap();
     // Wait until the temporary output exists: encryption is under way.
-    for _ in 0..200 {
-        if !entries(dir.path()).is_empty() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-    assert!(!entries(dir.path()).is_empty(), "encryption never started");
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    let started = wait_until(200, Duration::from_millis(25), || {
+        !entries(dir.path()).is_empty()
+    });
+    assert!(started, "encryption never started");
+    interrupt(&child);
     // More data lets the blocked read return; the next chunk sees the flag.
     for _ in 0..8 {
         if stdin.write_all(&chunk).is_err() {
@@ -284,21 +259,17 @@ fn interrupt_leaves_no_output_and_no_temporary_file() {
     drop(stdin);
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
-    assert!(
-        entries(dir.path()).is_empty(),
-        "left behind: {:?}",
-        entries(dir.path())
-    );
+    assert_empty(dir.path());
 }
 
 #[test]
 fn empty_passphrase_is_refused() {
     let (dir, _, _) = folder_with_file("a.txt", 10);
-    encrypt(dir.path(), &["a.txt"])
-        .env("TGSEAL_PASSPHRASE", "")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("empty"));
+    assert_fails(
+        encrypt(dir.path(), &["a.txt"]).env("TGSEAL_PASSPHRASE", ""),
+        2,
+        "empty",
+    );
     assert_eq!(entries(dir.path()), ["a.txt"]);
 }
 
@@ -315,21 +286,9 @@ fn the_passphrase_is_never_an_argument() {
 fn pipes_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let data: Vec<u8> = (0..500_000u32).map(|i| (i % 241) as u8).collect();
-    let sealed = encrypt(dir.path(), &["-", "-o", "-"])
-        .write_stdin(data.clone())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let sealed = success_stdout(encrypt(dir.path(), &["-", "-o", "-"]).write_stdin(data.clone()));
     assert_eq!(&sealed[..6], b"tgseal");
-    let opened = decrypt(dir.path(), &["-", "-o", "-"])
-        .write_stdin(sealed.clone())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let opened = success_stdout(decrypt(dir.path(), &["-", "-o", "-"]).write_stdin(sealed.clone()));
     assert_eq!(opened, data);
     // A truncated stream to stdout ends with exit code 3.
     decrypt(dir.path(), &["-", "-o", "-"])
@@ -337,23 +296,14 @@ fn pipes_both_ways() {
         .assert()
         .code(3);
     // Standard input needs -o.
-    encrypt(dir.path(), &["-"])
-        .write_stdin("x")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("needs -o"));
+    assert_fails(encrypt(dir.path(), &["-"]).write_stdin("x"), 2, "needs -o");
 }
 
 #[test]
 fn stdout_decrypt_of_a_file_and_file_output_of_stdin() {
     let (dir, _, data) = folder_with_file("a.bin", 70_000);
     encrypt(dir.path(), &["a.bin"]).assert().success();
-    let out = decrypt(dir.path(), &["a.bin.tgseal", "-o", "-"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = success_stdout(&mut decrypt(dir.path(), &["a.bin.tgseal", "-o", "-"]));
     assert_eq!(out, data);
     let sealed = std::fs::read(dir.path().join("a.bin.tgseal")).unwrap();
     decrypt(dir.path(), &["-", "-o", "copy.bin"])
@@ -374,13 +324,7 @@ fn one_output_path_takes_one_input() {
 
 #[test]
 fn help_documents_exit_codes_and_passphrase_sources() {
-    let dir = tempfile::tempdir().unwrap();
-    tgseal(dir.path())
-        .args(["encrypt", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Exit codes"))
-        .stdout(predicate::str::contains("TGSEAL_PASSPHRASE"));
+    assert_prints(&["encrypt", "--help"], &["Exit codes", "TGSEAL_PASSPHRASE"]);
 }
 
 /// A full disk is said plainly (ENOSPC from /dev/full), with exit code 1.
@@ -393,9 +337,7 @@ fn a_full_disk_is_reported_in_plain_words() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
-        .current_dir(dir.path())
-        .env("TGSEAL_PASSPHRASE", PASS)
+    let out = tgseal_process(dir.path())
         .args(["decrypt", "a.bin.tgseal", "-o", "-"])
         .stdout(full)
         .output()

@@ -3,16 +3,13 @@
 //! destination and nothing left in it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod util;
-
 use std::path::Path;
 
 use predicates::prelude::*;
 use serde_json::Value;
-use tgseal_core::{
-    ContentKind, Control, EncryptOptions, KdfParams, MasterKey, Metadata, Passphrase,
-};
-use util::{PASS, decrypt, encrypt, entries};
+use tgseal_core::{ContentKind, EncryptOptions, Metadata};
+use tgseal_e2e::sealing::{self, TINY_KDF};
+use tgseal_e2e::{PASS, assert_empty, assert_fails, decrypt, encrypt, entries};
 
 fn make_tree(root: &Path) {
     std::fs::create_dir_all(root.join("notes/sub/deeper")).unwrap();
@@ -52,10 +49,11 @@ fn a_restored_folder_does_not_replace_an_existing_one_without_force() {
     let dir = tempfile::tempdir().unwrap();
     make_tree(dir.path());
     encrypt(dir.path(), &["notes"]).assert().success();
-    decrypt(dir.path(), &["notes.tgseal"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("already exists"));
+    assert_fails(
+        &mut decrypt(dir.path(), &["notes.tgseal"]),
+        1,
+        "already exists",
+    );
     assert_eq!(entries(dir.path()), ["notes", "notes.tgseal"]);
     std::fs::write(dir.path().join("notes/a.txt"), b"changed").unwrap();
     decrypt(dir.path(), &["notes.tgseal", "--force"])
@@ -87,7 +85,7 @@ fn a_damaged_sealed_folder_leaves_nothing_behind() {
         decrypt(dir.path(), &[name, "-O", out.to_str().unwrap()])
             .assert()
             .code(3);
-        assert!(entries(&out).is_empty(), "{name}: {:?}", entries(&out));
+        assert_empty(&out);
     }
 }
 
@@ -169,15 +167,6 @@ fn raw_tar(entries: &[Raw<'_>]) -> Vec<u8> {
 /// Seals `archive` as a folder named `name` with the core API (as a hostile
 /// sender could), into `path`.
 fn seal_folder(archive: &[u8], name: &str, path: &Path) {
-    let master = MasterKey::derive(
-        &Passphrase::new(PASS).unwrap(),
-        KdfParams {
-            memory_kib: 64,
-            passes: 1,
-            lanes: 1,
-        },
-    )
-    .unwrap();
     let metadata = Metadata {
         kind: ContentKind::Folder,
         name: name.into(),
@@ -185,17 +174,9 @@ fn seal_folder(archive: &[u8], name: &str, path: &Path) {
         padding_len: 0,
         modified: None,
     };
-    let mut out = Vec::new();
-    tgseal_core::encrypt(
-        &master,
-        &metadata,
-        &mut &archive[..],
-        &mut out,
-        &EncryptOptions::default(),
-        &Control::new(),
-    )
-    .unwrap();
-    std::fs::write(path, out).unwrap();
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, archive, &EncryptOptions::default());
+    std::fs::write(path, sealed).unwrap();
 }
 
 /// Decrypts a hostile archive into `work/dest/`: it must fail with
@@ -206,22 +187,19 @@ fn refused(entries_: &[Raw<'_>]) {
     let sealed = sealed_dir.path().join("evil.tgseal");
     seal_folder(&raw_tar(entries_), "evil", &sealed);
     std::fs::create_dir(work.path().join("dest")).unwrap();
-    let assert = decrypt(
-        work.path(),
-        &[sealed.to_str().unwrap(), "-O", "dest", "--json"],
-    )
-    .assert()
-    .code(1)
-    .stderr(predicate::str::contains("refused to extract the folder"));
+    let assert = assert_fails(
+        &mut decrypt(
+            work.path(),
+            &[sealed.to_str().unwrap(), "-O", "dest", "--json"],
+        ),
+        1,
+        "refused to extract the folder",
+    );
     let record: Value =
         serde_json::from_slice(&assert.get_output().stdout).expect("one JSON record");
     assert_eq!(record["status"], "error");
     assert_eq!(record["error_kind"], "unsafe_archive");
-    assert!(
-        entries(&work.path().join("dest")).is_empty(),
-        "left in the destination: {:?}",
-        entries(&work.path().join("dest"))
-    );
+    assert_empty(&work.path().join("dest"));
     assert_eq!(
         entries(work.path()),
         ["dest"],
@@ -268,7 +246,7 @@ fn writing_through_a_symlink_is_refused() {
         link("esc", tar::EntryType::Symlink, &target),
         file("esc/pwned.txt", b"pwned"),
     ]);
-    assert!(entries(victim.path()).is_empty());
+    assert_empty(victim.path());
 }
 
 #[test]

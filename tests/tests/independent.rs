@@ -7,12 +7,11 @@
 //! (set by .ci/run), where it fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod util;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use tgseal_e2e::{PASS, crate_dir, encrypt, folder_with_file, vector_descriptions};
 
 fn python_ready() -> bool {
     let ok = Command::new("python3")
@@ -36,7 +35,7 @@ fn run_python(sealed: &Path, passphrase: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let pass_file = dir.path().join("pass");
     std::fs::write(&pass_file, passphrase).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("independent/tgseal_decrypt.py");
+    let script = crate_dir().join("independent/tgseal_decrypt.py");
     let out = Command::new("python3")
         .arg(script)
         .arg(sealed)
@@ -56,15 +55,8 @@ fn independent_decryptor_agrees_on_every_vector() {
     if !python_ready() {
         return;
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
     let mut checked = 0;
-    let mut jsons: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    jsons.sort();
-    for json in jsons {
+    for json in vector_descriptions() {
         let info: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
         // Armor (§11) and parts (§10) only wrap sealed files; the Python
         // decryptor checks the sealed-file format itself (§1–5).
@@ -96,9 +88,9 @@ fn independent_decryptor_opens_what_the_binary_writes() {
     if !python_ready() {
         return;
     }
-    let (dir, _, data) = util::folder_with_file("photo.jpg", 600_000);
-    util::encrypt(dir.path(), &["photo.jpg"]).assert().success();
-    let result = run_python(&dir.path().join("photo.jpg.tgseal"), util::PASS);
+    let (dir, _, data) = folder_with_file("photo.jpg", 600_000);
+    encrypt(dir.path(), &["photo.jpg"]).assert().success();
+    let result = run_python(&dir.path().join("photo.jpg.tgseal"), PASS);
     assert_eq!(result["outcome"], "success");
     assert_eq!(result["name"], "photo.jpg");
     assert_eq!(result["plaintext_hex"].as_str().unwrap(), hex::encode(data));

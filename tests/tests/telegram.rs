@@ -3,16 +3,21 @@
 //! messages, the passphrase generator and the strength check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
+use tgseal_e2e::{
+    CHEAP_KDF, Command, assert_empty, assert_fails, assert_prints, entries, success_stdout,
+    tgseal_bin,
+};
 
+/// A weak passphrase: the strength check refuses it without --allow-weak.
 const PASS: &str = "hunter2";
-const CHEAP: &[&str] = &["--kdf-params", "64,1,1"];
+const CHEAP: &[&str] = &["--kdf-params", CHEAP_KDF];
 
 fn tgseal() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tgseal"));
+    let mut cmd = Command::new(tgseal_bin());
     cmd.env("TGSEAL_PASSPHRASE", PASS);
     cmd
 }
@@ -38,13 +43,30 @@ fn data(len: usize, seed: u32) -> Vec<u8> {
         .collect()
 }
 
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+/// `tgseal decrypt -O OUT INPUT`.
+fn decrypt_into(out: &Path, input: impl AsRef<OsStr>) -> Command {
+    let mut cmd = tgseal();
+    cmd.args(["decrypt", "-O"]).arg(out).arg(input);
+    cmd
+}
+
+/// `tgseal decrypt -o - INPUT`: the plaintext to standard output.
+fn decrypt_to_stdout(input: &Path) -> Command {
+    let mut cmd = tgseal();
+    cmd.args(["decrypt", "-o", "-"]).arg(input);
+    cmd
+}
+
+/// `tgseal seal-text` of `message`: the armored text it prints.
+fn seal_text(message: impl Into<Vec<u8>>) -> String {
+    let sealed = success_stdout(
+        tgseal()
+            .arg("seal-text")
+            .args(CHEAP)
+            .arg("--allow-weak")
+            .write_stdin(message),
+    );
+    String::from_utf8(sealed).unwrap()
 }
 
 /// A 2.5 MB file split into 700 KiB parts: four parts.
@@ -69,7 +91,7 @@ fn split_parts_never_exceed_the_limit_and_open_from_any_part() {
     let dir = tempfile::tempdir().unwrap();
     let (plain, parts) = split_set(dir.path());
     assert_eq!(
-        names_in(dir.path()).len(),
+        entries(dir.path()).len(),
         5,
         "only the input and four parts"
     );
@@ -77,12 +99,7 @@ fn split_parts_never_exceed_the_limit_and_open_from_any_part() {
         assert!(std::fs::metadata(part).unwrap().len() <= 700 * 1024);
     }
     let out = dir.path().join("out");
-    tgseal()
-        .args(["decrypt", "-O"])
-        .arg(&out)
-        .arg(&parts[2])
-        .assert()
-        .success();
+    decrypt_into(&out, &parts[2]).assert().success();
     assert_eq!(std::fs::read(out.join("video.mp4")).unwrap(), plain);
     // All parts given at once, or the folder: decrypted once.
     let out2 = dir.path().join("out2");
@@ -92,7 +109,7 @@ fn split_parts_never_exceed_the_limit_and_open_from_any_part() {
         .args(&parts)
         .assert()
         .success();
-    assert_eq!(names_in(&out2), ["video.mp4"]);
+    assert_eq!(entries(&out2), ["video.mp4"]);
 }
 
 #[test]
@@ -112,7 +129,7 @@ fn split_exact_sizes_telegram_presets() {
             .assert();
         if ok {
             assert.success();
-            assert_eq!(names_in(dir.path()), ["a", "a.tgseal.001"]);
+            assert_eq!(entries(dir.path()), ["a", "a.tgseal.001"]);
         } else {
             assert.code(2);
         }
@@ -129,15 +146,13 @@ fn split_from_standard_input() {
         .write_stdin(plain.clone())
         .assert()
         .success();
-    let names = names_in(dir.path());
+    let names = entries(dir.path());
     assert_eq!(names.len(), 7, "{names:?}");
     assert_eq!(names[0], "piped.tgseal.001");
     for name in &names {
         assert!(std::fs::metadata(dir.path().join(name)).unwrap().len() <= 8192);
     }
-    tgseal()
-        .args(["decrypt", "-o", "-"])
-        .arg(dir.path().join("piped.tgseal.005"))
+    decrypt_to_stdout(&dir.path().join("piped.tgseal.005"))
         .assert()
         .success()
         .stdout(plain);
@@ -156,7 +171,7 @@ fn split_hide_name_and_pad_together() {
         .arg(src.join("passport scan.pdf"))
         .assert()
         .success();
-    let names = names_in(&sealed);
+    let names = entries(&sealed);
     // Padmé(300,000) = 303,104 bytes of payload: three parts of 100 KiB.
     assert_eq!(names.len(), 3, "{names:?}");
     let stem = &names[0][..8];
@@ -169,12 +184,7 @@ fn split_hide_name_and_pad_together() {
         assert!(!name.contains("passport"));
     }
     let out = dir.path().join("out");
-    tgseal()
-        .args(["decrypt", "-O"])
-        .arg(&out)
-        .arg(&sealed)
-        .assert()
-        .success();
+    decrypt_into(&out, &sealed).assert().success();
     assert_eq!(std::fs::read(out.join("passport scan.pdf")).unwrap(), plain);
 }
 
@@ -184,18 +194,13 @@ fn broken_case(break_it: impl Fn(&Path, &[PathBuf]), expect: &[&str], code: i32)
     break_it(dir.path(), &parts);
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
-    let mut assert = tgseal()
-        .args(["decrypt", "-O"])
-        .arg(&out)
-        .arg(&parts[0])
-        .assert()
-        .code(code);
+    let mut assert = decrypt_into(&out, &parts[0]).assert().code(code);
     for text in expect {
         assert = assert.stderr(predicate::str::contains(*text));
     }
-    assert!(names_in(&out).is_empty(), "output left behind");
+    assert_empty(&out);
     assert!(
-        !names_in(dir.path()).iter().any(|n| n.ends_with(".tmp")),
+        !entries(dir.path()).iter().any(|n| n.ends_with(".tmp")),
         "temporary file left behind"
     );
 }
@@ -306,14 +311,15 @@ fn padding_hides_the_exact_size() {
 #[test]
 fn padding_from_standard_input_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    encrypt(&["--pad", "-o"])
-        .arg(dir.path().join("x.tgseal"))
-        .arg("-")
-        .write_stdin("abc")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--pad"));
-    assert!(names_in(dir.path()).is_empty());
+    assert_fails(
+        encrypt(&["--pad", "-o"])
+            .arg(dir.path().join("x.tgseal"))
+            .arg("-")
+            .write_stdin("abc"),
+        2,
+        "--pad",
+    );
+    assert_empty(dir.path());
 }
 
 #[test]
@@ -325,7 +331,7 @@ fn hidden_name_is_random_and_restored() {
         .assert()
         .success();
     std::fs::remove_file(dir.path().join("secret report.pdf")).unwrap();
-    let names = names_in(dir.path());
+    let names = entries(dir.path());
     assert_eq!(names.len(), 1);
     let name = &names[0];
     assert_eq!(name.len(), "k3v9x2qa.tgseal".len());
@@ -404,12 +410,7 @@ fn armor_survives_chat_mangling() {
     for (i, mangled) in manglings.iter().enumerate() {
         std::fs::write(&path, mangled).unwrap();
         let out = dir.path().join(format!("out{i}"));
-        tgseal()
-            .args(["decrypt", "-O"])
-            .arg(&out)
-            .arg(&path)
-            .assert()
-            .success();
+        decrypt_into(&out, &path).assert().success();
         assert_eq!(
             std::fs::read(out.join("note.bin")).unwrap(),
             plain,
@@ -446,12 +447,7 @@ fn a_changed_character_fails_authentication() {
         changed[line] = String::from_utf8(bytes).unwrap();
         std::fs::write(&path, changed.join("\n") + "\n").unwrap();
         let out = dir.path().join("out");
-        tgseal()
-            .args(["decrypt", "-O"])
-            .arg(&out)
-            .arg(&path)
-            .assert()
-            .code(3);
+        decrypt_into(&out, &path).assert().code(3);
         assert!(!out.join("note.bin").exists());
     }
 }
@@ -459,17 +455,7 @@ fn a_changed_character_fails_authentication() {
 #[test]
 fn seal_text_fits_one_message_and_opens() {
     let message = "meet at the north gate at 7, bring the documents 🙂";
-    let sealed = tgseal()
-        .arg("seal-text")
-        .args(CHEAP)
-        .arg("--allow-weak")
-        .write_stdin(message)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(sealed).unwrap();
+    let text = seal_text(message);
     assert!(text.chars().count() <= 4096);
     assert!(!text.contains("Piece:"));
     tgseal()
@@ -482,23 +468,9 @@ fn seal_text_fits_one_message_and_opens() {
 
 #[test]
 fn seal_text_capacity_matches_its_help() {
-    tgseal()
-        .args(["seal-text", "--help"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("2790 bytes"));
+    assert_prints(&["seal-text", "--help"], &["2790 bytes"]);
     for (len, pieces) in [(2790, 1), (2791, 2)] {
-        let out = tgseal()
-            .arg("seal-text")
-            .args(CHEAP)
-            .arg("--allow-weak")
-            .write_stdin("x".repeat(len))
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let text = String::from_utf8(out).unwrap();
+        let text = seal_text("x".repeat(len));
         assert_eq!(text.matches("-----BEGIN").count(), pieces, "{len}");
         if pieces == 1 {
             assert!(text.chars().count() <= 4096);
@@ -509,17 +481,7 @@ fn seal_text_capacity_matches_its_help() {
 #[test]
 fn long_text_is_cut_into_pieces_that_open_in_any_order() {
     let message: String = (0..1500).map(|i| format!("{i} ")).collect();
-    let out = tgseal()
-        .arg("seal-text")
-        .args(CHEAP)
-        .arg("--allow-weak")
-        .write_stdin(message.clone())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = seal_text(message.clone());
     let pieces: Vec<String> = text
         .split("-----BEGIN")
         .filter(|p| !p.trim().is_empty())
@@ -542,31 +504,20 @@ fn long_text_is_cut_into_pieces_that_open_in_any_order() {
         .assert()
         .success()
         .stdout(message);
-    tgseal()
-        .arg("open-text")
-        .write_stdin(pieces[1..].join("\n"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("piece 1/"));
+    assert_fails(
+        tgseal()
+            .arg("open-text")
+            .write_stdin(pieces[1..].join("\n")),
+        1,
+        "piece 1/",
+    );
 }
 
 #[test]
 fn decrypt_accepts_an_armored_text_message() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tgseal()
-        .arg("seal-text")
-        .args(CHEAP)
-        .arg("--allow-weak")
-        .write_stdin("hello")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    std::fs::write(dir.path().join("msg.txt"), out).unwrap();
-    tgseal()
-        .args(["decrypt", "-o", "-"])
-        .arg(dir.path().join("msg.txt"))
+    std::fs::write(dir.path().join("msg.txt"), seal_text("hello")).unwrap();
+    decrypt_to_stdout(&dir.path().join("msg.txt"))
         .assert()
         .success()
         .stdout("hello");
@@ -600,7 +551,7 @@ fn passphrase_generator_states_words_and_bits() {
 fn generated_passphrase_is_shown_once_on_stderr_only() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), b"payload").unwrap();
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("tgseal"));
+    let mut cmd = Command::new(tgseal_bin());
     let out = cmd
         .arg("encrypt")
         .args(CHEAP)
@@ -620,10 +571,8 @@ fn generated_passphrase_is_shown_once_on_stderr_only() {
     assert_eq!(pass.split(' ').count(), 6);
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&pass));
     std::fs::write(dir.path().join("a.txt.tgseal"), &out.stdout).unwrap();
-    Command::new(assert_cmd::cargo::cargo_bin("tgseal"))
+    decrypt_to_stdout(&dir.path().join("a.txt.tgseal"))
         .env("TGSEAL_PASSPHRASE", &pass)
-        .args(["decrypt", "-o", "-"])
-        .arg(dir.path().join("a.txt.tgseal"))
         .assert()
         .success()
         .stdout("payload");
@@ -633,14 +582,16 @@ fn generated_passphrase_is_shown_once_on_stderr_only() {
 fn weak_passphrases_are_refused_without_allow_weak() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.txt"), b"x").unwrap();
-    tgseal()
-        .arg("encrypt")
-        .args(CHEAP)
-        .arg(dir.path().join("a.txt"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("weak").and(predicate::str::contains("--allow-weak")));
-    assert_eq!(names_in(dir.path()), ["a.txt"]);
+    assert_fails(
+        tgseal()
+            .arg("encrypt")
+            .args(CHEAP)
+            .arg(dir.path().join("a.txt")),
+        1,
+        "weak",
+    )
+    .stderr(predicate::str::contains("--allow-weak"));
+    assert_eq!(entries(dir.path()), ["a.txt"]);
     // A strong one passes without the flag; decrypting never checks strength.
     tgseal()
         .env(
@@ -658,9 +609,7 @@ fn weak_passphrases_are_refused_without_allow_weak() {
         .assert()
         .success()
         .stderr(predicate::str::contains("weak"));
-    tgseal()
-        .args(["decrypt", "-o", "-"])
-        .arg(dir.path().join("weak.tgseal"))
+    decrypt_to_stdout(&dir.path().join("weak.tgseal"))
         .assert()
         .success()
         .stdout("x");

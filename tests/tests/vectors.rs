@@ -2,22 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::Value;
 use tgseal_core::{Control, Decryptor, KdfCap, Keyring, Passphrase};
-
-fn vectors() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    found.sort();
-    found
-}
+use tgseal_e2e::vector_descriptions;
 
 fn check(json_path: &Path) {
     let info: Value = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
@@ -92,7 +82,7 @@ fn sealed_bytes(json_path: &Path, info: &Value) -> Result<Vec<u8>, tgseal_core::
 
 #[test]
 fn every_vector_has_the_expected_outcome() {
-    let all = vectors();
+    let all = vector_descriptions();
     assert!(
         all.len() >= 15,
         "expected the full vector set, found {}",

@@ -12,21 +12,19 @@
 use std::time::{Duration, Instant};
 
 use tgseal_core::{
-    ChunkSize, Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring,
-    MasterKey, Metadata, Passphrase,
+    ChunkSize, Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, Keyring, Metadata,
+    Passphrase,
 };
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let mib: usize = args.next().map_or(64, |a| a.parse().unwrap());
     let rounds: usize = args.next().map_or(7, |a| a.parse().unwrap());
     let len = mib << 20;
-    let cheap = KdfParams {
-        memory_kib: 64,
-        passes: 1,
-        lanes: 1,
-    };
-    let master = MasterKey::derive(&Passphrase::new("p").unwrap(), cheap).unwrap();
+    let master = common::master("p", common::TINY_KDF);
     let keyring = Keyring::new(Passphrase::new("p").unwrap(), KdfCap::DEFAULT);
     let plain: Vec<u8> = (0..len).map(|i| (i * 131 + i / 4093) as u8).collect();
     let metadata = Metadata::file("x", Some(len as u64), None);
@@ -41,15 +39,7 @@ fn main() {
     for &(chunk, _) in &configs {
         let mut out = Vec::with_capacity(len + len / 1000 + 4096);
         let options = EncryptOptions::default().with_chunk_size(chunk);
-        tgseal_core::encrypt(
-            &master,
-            &metadata,
-            &mut &plain[..],
-            &mut out,
-            &options,
-            &Control::new(),
-        )
-        .unwrap();
+        common::seal_into(&master, &metadata, &plain, &mut out, &options);
         sealed.push(out);
     }
     let mut out = Vec::with_capacity(len + len / 1000 + 4096);
@@ -63,15 +53,7 @@ fn main() {
                 .with_chunk_size(chunk)
                 .with_threads(threads);
             let (start, ticks) = (Instant::now(), cpu_ticks());
-            tgseal_core::encrypt(
-                &master,
-                &metadata,
-                &mut &plain[..],
-                &mut out,
-                &options,
-                &Control::new(),
-            )
-            .unwrap();
+            common::seal_into(&master, &metadata, &plain, &mut out, &options);
             times[i].0.push(start.elapsed());
             cpu[i].0 += cpu_ticks() - ticks;
             out.clear();

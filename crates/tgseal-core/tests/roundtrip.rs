@@ -1,44 +1,30 @@
 //! Encrypt → decrypt round trips across sizes around chunk boundaries.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use proptest::prelude::*;
-use tgseal_core::{
-    ChunkSize, Control, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Metadata,
-    Passphrase,
-};
+mod common;
 
-const TINY_KDF: KdfParams = KdfParams {
-    memory_kib: 64,
-    passes: 1,
-    lanes: 1,
-};
+use common::TINY_KDF;
+use proptest::prelude::*;
+use tgseal_core::{ChunkSize, Control, EncryptOptions, MasterKey, Metadata};
+
 const PASS: &str = "tgseal round trip";
 
 fn seal(master: &MasterKey, plain: &[u8], chunk: ChunkSize, known_len: bool) -> Vec<u8> {
     let meta = Metadata::file("data.bin", known_len.then_some(plain.len() as u64), None);
-    let mut options = EncryptOptions::default();
-    options.chunk_size = chunk;
-    let mut out = Vec::new();
-    tgseal_core::encrypt(
+    common::seal(
         master,
         &meta,
-        &mut &plain[..],
-        &mut out,
-        &options,
-        &Control::new(),
+        plain,
+        &EncryptOptions::default().with_chunk_size(chunk),
     )
-    .unwrap();
-    out
 }
 
 fn open(sealed: &[u8]) -> Vec<u8> {
-    let keyring = Keyring::new(Passphrase::new(PASS).unwrap(), KdfCap::DEFAULT);
-    let mut out = Vec::new();
-    Decryptor::new(sealed, &keyring)
-        .unwrap()
-        .decrypt_to(&mut out, &Control::new())
-        .unwrap();
-    out
+    let (err, plain) = common::open(sealed, PASS);
+    if let Some(err) = err {
+        panic!("does not open: {err}");
+    }
+    plain
 }
 
 fn data(len: usize, seed: u8) -> Vec<u8> {
@@ -49,7 +35,7 @@ fn data(len: usize, seed: u8) -> Vec<u8> {
 
 #[test]
 fn sizes_around_chunk_boundaries() {
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+    let master = common::master(PASS, TINY_KDF);
     let chunk = ChunkSize::from_log2(16).unwrap();
     let c = chunk.bytes();
     for len in [0, 1, c - 1, c, c + 1, 2 * c, 3 * c + 17] {
@@ -68,7 +54,7 @@ fn sizes_around_chunk_boundaries() {
 
 #[test]
 fn every_chunk_size_round_trips() {
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+    let master = common::master(PASS, TINY_KDF);
     for log2 in ChunkSize::MIN_LOG2..=ChunkSize::MAX_LOG2 {
         let chunk = ChunkSize::from_log2(log2).unwrap();
         let plain = data(chunk.bytes() * 2 + 5, log2);
@@ -80,7 +66,7 @@ fn every_chunk_size_round_trips() {
 
 #[test]
 fn same_master_key_gives_different_files() {
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+    let master = common::master(PASS, TINY_KDF);
     let a = seal(&master, b"same", ChunkSize::DEFAULT, true);
     let b = seal(&master, b"same", ChunkSize::DEFAULT, true);
     assert_ne!(a, b, "every file must get a fresh seed");
@@ -92,7 +78,7 @@ fn same_master_key_gives_different_files() {
 #[test]
 fn progress_reaches_the_total_and_cancel_stops() {
     use std::sync::{Arc, Mutex};
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+    let master = common::master(PASS, TINY_KDF);
     let plain = data(300_000, 1);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
@@ -127,7 +113,7 @@ fn progress_reaches_the_total_and_cancel_stops() {
 
 #[test]
 fn input_that_changes_size_is_refused() {
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+    let master = common::master(PASS, TINY_KDF);
     for (announced, actual) in [(10u64, 9usize), (10, 11)] {
         let meta = Metadata::file("f", Some(announced), None);
         let err = tgseal_core::encrypt(
@@ -150,7 +136,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
     fn random_data_round_trips(plain in proptest::collection::vec(any::<u8>(), 0..200_000), known in any::<bool>()) {
-        let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
+        let master = common::master(PASS, TINY_KDF);
         let sealed = seal(&master, &plain, ChunkSize::from_log2(16).unwrap(), known);
         prop_assert_eq!(open(&sealed), plain);
     }

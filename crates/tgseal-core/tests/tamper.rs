@@ -1,16 +1,13 @@
 //! Every kind of damage gets its own error class and releases nothing unverified.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{TINY_KDF, open};
 use tgseal_core::{
-    ChunkSize, Control, Decryptor, EncryptOptions, Error, KdfCap, KdfParams, Keyring, MasterKey,
-    Metadata, Passphrase,
+    ChunkSize, Decryptor, EncryptOptions, Error, KdfCap, Keyring, Metadata, Passphrase,
 };
 
-const TINY_KDF: KdfParams = KdfParams {
-    memory_kib: 64,
-    passes: 1,
-    lanes: 1,
-};
 const PASS: &str = "tamper test passphrase";
 const CHUNK: usize = 1 << 16;
 
@@ -22,36 +19,15 @@ struct Sealed {
 
 fn sealed(len: usize, known_len: bool) -> Sealed {
     let plain: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
-    let master = MasterKey::derive(&Passphrase::new(PASS).unwrap(), TINY_KDF).unwrap();
     let meta = Metadata::file("victim.bin", known_len.then_some(len as u64), None);
-    let mut options = EncryptOptions::default();
-    options.chunk_size = ChunkSize::from_log2(16).unwrap();
-    let mut bytes = Vec::new();
-    tgseal_core::encrypt(
-        &master,
-        &meta,
-        &mut &plain[..],
-        &mut bytes,
-        &options,
-        &Control::new(),
-    )
-    .unwrap();
+    let options = EncryptOptions::default().with_chunk_size(ChunkSize::from_log2(16).unwrap());
+    let bytes = common::seal(&common::master(PASS, TINY_KDF), &meta, &plain, &options);
     let header_len = tgseal_core::inspect(&mut &bytes[..]).unwrap().header_len;
     Sealed {
         bytes,
         header_len,
         plain,
     }
-}
-
-/// Decrypts, returning the error and every byte the decryptor released.
-fn open(bytes: &[u8], passphrase: &str) -> (Option<Error>, Vec<u8>) {
-    let keyring = Keyring::new(Passphrase::new(passphrase).unwrap(), KdfCap::DEFAULT);
-    let mut released = Vec::new();
-    let err = Decryptor::new(bytes, &keyring)
-        .and_then(|d| d.decrypt_to(&mut released, &Control::new()))
-        .err();
-    (err, released)
 }
 
 fn kind(bytes: &[u8]) -> &'static str {
