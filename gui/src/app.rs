@@ -1,7 +1,7 @@
 //! The app: one struct of state ([`TgsealApp`]) and the frame that lays out the
-//! panels. What changes the state lives in [`crate::controller`], what draws it
-//! in [`crate::panels`]; long work never runs here: [`crate::worker`] does it and
-//! the app only reads its progress.
+//! panels. What changes the state lives in `controller.rs`, what draws it in
+//! `panels/`; long work never runs here: [`crate::worker`] does it and the app
+//! only reads its progress.
 
 use std::path::PathBuf;
 use std::sync::Arc;

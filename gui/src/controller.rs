@@ -1,6 +1,7 @@
-//! Everything that changes the app's state: the list, the passphrase, and the
-//! batch from Start to its summary. The panels call these methods and never
-//! change the state in other ways; none of them blocks (the worker does the work).
+//! What changes the app's state: the list, the passphrase, and the batch from
+//! Start to its summary. The panels call these methods for every change beyond
+//! the field a widget edits itself (a text field, a check box). None of them
+//! seals or opens anything: Start hands the jobs to the worker and returns.
 
 use std::path::PathBuf;
 
