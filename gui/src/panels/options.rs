@@ -11,7 +11,7 @@ use super::shown_path;
 use crate::app::TgsealApp;
 use crate::settings::{Settings, Split};
 
-/// How paths look in the window (see [`shown_path`]).
+/// A folder shown under another name ([`crate::Hooks::path_alias`]), for [`shown_path`].
 type PathAlias<'a> = Option<&'a (PathBuf, String)>;
 
 impl TgsealApp {
