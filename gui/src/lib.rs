@@ -3,6 +3,8 @@
 //! happens in `tgseal-core`; this crate only presents it.
 
 pub mod app;
+mod controller;
+mod panels;
 pub mod queue;
 pub mod settings;
 pub mod strength;

@@ -1,8 +1,8 @@
-//! The passphrase strength meter: zxcvbn's estimate in plain words.
+//! The passphrase strength meter: the core's estimate
+//! ([`tgseal_core::strength::estimate`], the one `tgseal encrypt` warns with)
+//! put in the window's words. Nothing is scored here.
 
-/// Only the first characters are scored: zxcvbn's work grows quickly with length,
-/// and anything this long is strong unless it is one repeated pattern.
-const SCORED_CHARS: usize = 64;
+use tgseal_core::strength as core;
 
 /// How strong a passphrase looks, for the meter under the passphrase field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,51 +16,54 @@ pub struct Strength {
 }
 
 impl Strength {
-    /// Scores 3 and 4 need more than 10^8 guesses: fine against an attacker who
-    /// must also pay Argon2id for every guess.
+    /// Weak as the core counts it ([`core::MIN_GOOD_SCORE`]): sealing with a
+    /// weak passphrase makes the file weak, whatever the key derivation.
     pub fn is_weak(&self) -> bool {
-        self.score < 3
+        self.score < core::MIN_GOOD_SCORE
     }
 
-    /// The meter's fill, 0.0 to 1.0.
+    /// The meter's fill, 0.0 to 1.0: even the weakest score shows a sliver.
     pub fn fraction(&self) -> f32 {
         f32::from(self.score + 1) / 5.0
     }
 }
 
-/// Estimates the strength of `passphrase`; `None` when it is empty.
+/// Estimates the strength of `passphrase`; `None` when it is empty (no meter).
 pub fn estimate(passphrase: &str) -> Option<Strength> {
     if passphrase.is_empty() {
         return None;
     }
-    let end = passphrase
-        .char_indices()
-        .nth(SCORED_CHARS)
-        .map_or(passphrase.len(), |(i, _)| i);
-    let entropy = zxcvbn::zxcvbn(&passphrase[..end], &[]);
-    let score = u8::from(entropy.score());
-    let label = match score {
+    let estimate = core::estimate(passphrase);
+    let label = match estimate.score {
         0 => "very weak",
         1 => "weak",
         2 => "fair",
         3 => "strong",
         _ => "very strong",
     };
-    let hint = (score < 3).then(|| {
-        let mut parts = Vec::new();
-        if let Some(feedback) = entropy.feedback() {
-            if let Some(warning) = feedback.warning() {
-                parts.push(warning.to_string());
-            }
-            parts.extend(feedback.suggestions().iter().map(ToString::to_string));
-        }
-        if parts.is_empty() {
-            parts.push("Add more words; a few uncommon words beat one complicated word.".into());
-        }
-        parts.push("Or press Generate for six random words.".into());
-        parts.join(" ")
-    });
-    Some(Strength { score, label, hint })
+    let hint = estimate.is_weak().then(|| hint(&estimate));
+    Some(Strength {
+        score: estimate.score,
+        label,
+        hint,
+    })
+}
+
+/// The advice under a weak passphrase: zxcvbn's warning and suggestions, and
+/// always the way out, Generate. Not [`core::Strength::explanation`]: its
+/// fallback says why the passphrase is weak, where the window says what to do.
+fn hint(estimate: &core::Strength) -> String {
+    let mut parts: Vec<String> = estimate
+        .warning
+        .iter()
+        .chain(&estimate.suggestions)
+        .cloned()
+        .collect();
+    if parts.is_empty() {
+        parts.push("Add more words; a few uncommon words beat one complicated word.".into());
+    }
+    parts.push("Or press Generate for six random words.".into());
+    parts.join(" ")
 }
 
 #[cfg(test)]
@@ -73,7 +76,11 @@ mod tests {
     fn common_passwords_are_weak_with_a_hint() {
         let s = estimate("password1").unwrap();
         assert!(s.is_weak());
-        assert!(s.hint.is_some());
+        let hint = s.hint.unwrap();
+        assert!(
+            hint.ends_with("Or press Generate for six random words."),
+            "{hint}"
+        );
     }
 
     #[test]
@@ -87,5 +94,17 @@ mod tests {
     #[test]
     fn empty_has_no_estimate() {
         assert_eq!(estimate(""), None);
+    }
+
+    #[test]
+    fn the_meter_agrees_with_the_core_past_64_characters() {
+        // 70 repeated characters, then words: a meter that stopped at 64 (as
+        // this one once did) would see only the repetition and call it weak.
+        let phrase = format!("{}{}", "a".repeat(70), " flatware crumpet unshaken");
+        let first_64: String = phrase.chars().take(64).collect();
+        assert!(core::estimate(&first_64).is_weak());
+        let s = estimate(&phrase).unwrap();
+        assert_eq!(s.score, core::estimate(&phrase).score);
+        assert!(!s.is_weak(), "{s:?}");
     }
 }

@@ -3,17 +3,23 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tgseal_core::files::encrypt_file;
-use tgseal_core::{
-    Control, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Passphrase,
+use tgseal_age::Identities;
+use tgseal_core::{Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase};
+use tgseal_workflow::{
+    BatchKeys, DecryptTarget, Destination, Format, Input, ShapeOptions, Source, Unlock, seal,
 };
+use tgseal_gui::queue::Status;
+use tgseal_gui::settings::Settings;
 use tgseal_gui::{Hooks, TgsealApp};
+
+/// The passphrase the tests seal and open with.
+pub const PASSPHRASE: &str = "correct horse battery staple";
 
 /// Cheap Argon2id for tests; the presets users see are untouched.
 pub const FAST_KDF: KdfParams = KdfParams {
@@ -59,9 +65,47 @@ pub fn rendered_app(hooks: Hooks) -> App {
         .build_eframe(move |cc| TgsealApp::new(cc, hooks))
 }
 
-/// A hold flag for [`Hooks::hold`], already set.
-pub fn hold() -> Arc<AtomicBool> {
-    Arc::new(AtomicBool::new(true))
+/// The app without a renderer, with `paths` dropped on it.
+pub fn app_with_files(dir: &Path, paths: &[PathBuf]) -> App {
+    let mut app = app(hooks(dir));
+    drop_files(&mut app, paths);
+    app
+}
+
+/// Holds every job of a batch after its first progress report, until released
+/// (see [`Hooks::hold`]), so a test can look at or cancel a running job.
+pub struct Hold(Arc<AtomicBool>);
+
+impl Hold {
+    /// Lets the held jobs go on.
+    pub fn release(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Test hooks, as [`hooks`], with a [`Hold`] already set.
+pub fn held_hooks(dir: &Path) -> (Hooks, Hold) {
+    let flag = Arc::new(AtomicBool::new(true));
+    let mut hooks = hooks(dir);
+    hooks.hold = Some(flag.clone());
+    (hooks, Hold(flag))
+}
+
+/// The app without a renderer, its jobs held (see [`Hold`]), with `paths`
+/// dropped on it.
+pub fn held_app_with_files(dir: &Path, paths: &[PathBuf]) -> (App, Hold) {
+    let (hooks, hold) = held_hooks(dir);
+    let mut app = app(hooks);
+    drop_files(&mut app, paths);
+    (app, hold)
+}
+
+/// Changes the settings as the Options panel would; returns what it set.
+pub fn change_settings(app: &mut App, change: impl FnOnce(&mut Settings)) -> Settings {
+    let mut settings = app.state().settings().clone();
+    change(&mut settings);
+    app.state_mut().set_settings(settings.clone());
+    settings
 }
 
 /// A file dropped on the window (what egui-winit hands egui on the desktop).
@@ -109,6 +153,32 @@ pub fn click(app: &mut App, label: &str) {
     app.run();
 }
 
+/// Types [`PASSPHRASE`] into both fields and presses the Start button, which
+/// says `start` (`Seal 2 files`); does not wait.
+pub fn start_sealing(app: &mut App, start: &str) {
+    type_into(app, "Passphrase", PASSPHRASE);
+    type_into(app, "Confirm passphrase", PASSPHRASE);
+    click(app, start);
+}
+
+/// Seals what is listed with [`PASSPHRASE`] and waits for the batch to end.
+pub fn seal_all(app: &mut App, start: &str) {
+    start_sealing(app, start);
+    wait_until_idle(app);
+}
+
+/// Opens what is listed with `passphrase` and waits for the batch to end.
+pub fn open_all(app: &mut App, passphrase: &str, start: &str) {
+    type_into(app, "Passphrase", passphrase);
+    run_batch(app, start);
+}
+
+/// Presses the Start button, which says `start`, and waits for the batch to end.
+pub fn run_batch(app: &mut App, start: &str) {
+    click(app, start);
+    wait_until_idle(app);
+}
+
 /// Steps the app until the batch is over (bounded by iterations, not by time).
 pub fn wait_until_idle(app: &mut App) {
     for _ in 0..6000 {
@@ -134,21 +204,95 @@ pub fn step_until(app: &mut App, what: &str, done: impl Fn(&TgsealApp) -> bool) 
     panic!("timed out waiting for {what}");
 }
 
+/// Steps until the first queue item is running.
+pub fn wait_until_running(app: &mut App) {
+    step_until(app, "the first job to start", |a| {
+        a.queue()[0].status == Status::Running
+    });
+}
+
+/// Steps until the first queue item has reported progress (with a [`Hold`],
+/// it then stays there).
+pub fn wait_for_progress(app: &mut App) {
+    step_until(app, "the first progress report", |a| {
+        a.progress_of(0).is_some_and(|(done, _)| done > 0)
+    });
+}
+
+/// The status of queue item `index`.
+pub fn status(app: &App, index: usize) -> &Status {
+    &app.state().queue()[index].status
+}
+
+/// The message of queue item `index`, which must have failed.
+pub fn failure(app: &App, index: usize) -> String {
+    match status(app, index) {
+        Status::Failed(message) => message.clone(),
+        other => panic!("item {index} did not fail: {other:?}"),
+    }
+}
+
+/// Asserts that queue item `index` finished, wherever its result went.
+pub fn assert_done(app: &App, index: usize) {
+    let status = status(app, index);
+    assert!(matches!(status, Status::Done(_)), "{status:?}");
+}
+
+/// Asserts that queue item `index` finished with its result at `result`, and
+/// that the result holds `expected`.
+pub fn assert_result(app: &App, index: usize, result: &Path, expected: &[u8]) {
+    assert_eq!(status(app, index), &Status::Done(result.to_path_buf()));
+    assert_eq!(read(result), expected);
+}
+
 /// Writes `len` bytes of a repeating but non-trivial pattern.
 pub fn write_file(path: &Path, len: usize) {
     let data: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
     std::fs::write(path, data).unwrap();
 }
 
-/// Seals `input` into `output` with the core directly.
+/// Writes `len` bytes (as [`write_file`]) to `dir/name`; returns the path.
+pub fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+    let path = dir.join(name);
+    write_file(&path, len);
+    path
+}
+
+/// Writes `text` to `dir/name`; returns the path.
+pub fn text_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The bytes of a file.
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+/// A file of `len` bytes sealed with the core into `dir/NAME.tgseal`, the
+/// original removed (so that opening it can only come from the sealed file).
+pub fn sealed_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+    let original = data_file(dir, name, len);
+    let sealed = dir.join(format!("{name}.tgseal"));
+    seal_with_core(&original, &sealed, PASSPHRASE);
+    std::fs::remove_file(&original).unwrap();
+    sealed
+}
+
+/// Seals `input` into `output` with the workflow layer directly (not the app).
 pub fn seal_with_core(input: &Path, output: &Path, passphrase: &str) {
-    let master = MasterKey::derive(&Passphrase::new(passphrase).unwrap(), FAST_KDF).unwrap();
-    encrypt_file(
-        input,
-        output,
+    let keys = BatchKeys::new(Passphrase::new(passphrase).unwrap(), FAST_KDF, false).unwrap();
+    let format = Format::Sealed {
+        keys: &keys,
+        shape: ShapeOptions::default(),
+        options: EncryptOptions::default(),
+    };
+    seal(
+        Source::Path(input),
+        Destination::Path(output),
         false,
-        &master,
-        &EncryptOptions::default(),
+        &format,
         &Control::new(),
     )
     .unwrap();
@@ -177,16 +321,22 @@ pub fn names_in(dir: &Path) -> Vec<String> {
 /// folder) with the core into `into`; returns the path written.
 pub fn open_any_with_core(sealed: &Path, into: &Path, passphrase: &str) -> PathBuf {
     let keyring = Keyring::new(Passphrase::new(passphrase).unwrap(), KdfCap::DEFAULT);
-    tgseal_core::open::decrypt_any(
-        sealed,
-        &tgseal_core::files::DecryptTarget::Folder(into.to_path_buf()),
-        false,
-        &keyring,
-        &tgseal_core::DecryptOptions::default(),
-        &Control::new(),
-    )
-    .unwrap()
-    .output
+    let unlock = Unlock {
+        keyring: Some(&keyring),
+        identities: &Identities::new(),
+    };
+    Input::to_open(sealed)
+        .unwrap()
+        .open(
+            &DecryptTarget::Folder(into.to_path_buf()),
+            false,
+            &unlock,
+            &DecryptOptions::default(),
+            &Control::new(),
+        )
+        .unwrap()
+        .outputs
+        .remove(0)
 }
 
 /// Seals `input` with the core in the given shape into `dir`; returns the
@@ -194,21 +344,71 @@ pub fn open_any_with_core(sealed: &Path, into: &Path, passphrase: &str) -> PathB
 pub fn seal_shaped_with_core(
     input: &Path,
     dir: &Path,
-    shape: &tgseal_core::shape::ShapeOptions,
+    shape: &ShapeOptions,
     passphrase: &str,
 ) -> Vec<PathBuf> {
-    let master = MasterKey::derive(&Passphrase::new(passphrase).unwrap(), FAST_KDF).unwrap();
-    let name = tgseal_core::files::sealed_name(input.file_name().unwrap());
-    tgseal_core::shape::seal_path(
-        input,
+    let keys = BatchKeys::new(Passphrase::new(passphrase).unwrap(), FAST_KDF, false).unwrap();
+    let format = Format::Sealed {
+        keys: &keys,
+        shape: *shape,
+        options: EncryptOptions::default(),
+    };
+    let name = tgseal_workflow::files::sealed_name(input.file_name().unwrap());
+    let destination = Destination::Named {
         dir,
-        &shape.output_name(&name.to_string_lossy()).unwrap(),
-        false,
-        &master,
-        shape,
-        &EncryptOptions::default(),
-        &Control::new(),
-    )
-    .unwrap()
-    .outputs
+        name: name.to_string_lossy().into_owned(),
+    };
+    seal(Source::Path(input), destination, false, &format, &Control::new())
+        .unwrap()
+        .outputs
+}
+
+/// Writes an age file of `plain` to `path`, for `to`.
+pub fn age_file(path: &Path, plain: &[u8], to: &tgseal_age::EncryptTo) {
+    let dir = path.parent().unwrap();
+    let name = path.file_name().unwrap().to_string_lossy();
+    let written = seal_age_with_workflow(plain, dir, &name, to, None);
+    assert_eq!(written, [path.to_path_buf()]);
+}
+
+/// Encrypts `plain` to an age file `dir/name` (or its raw parts of at most
+/// `split` bytes) with the workflow layer; returns the files written.
+pub fn seal_age_with_workflow(
+    plain: &[u8],
+    dir: &Path,
+    name: &str,
+    to: &tgseal_age::EncryptTo,
+    split: Option<u64>,
+) -> Vec<PathBuf> {
+    let format = Format::Age {
+        to,
+        armor: tgseal_age::Armor::Binary,
+        split,
+        hide_name: false,
+    };
+    let destination = Destination::Named {
+        dir,
+        name: name.to_owned(),
+    };
+    seal(Source::Stream(&mut &plain[..]), destination, false, &format, &Control::new())
+        .unwrap()
+        .outputs
+}
+
+/// age encryption with [`PASSPHRASE`], with cheap scrypt (age writes 18).
+pub fn age_passphrase() -> tgseal_age::EncryptTo {
+    tgseal_age::EncryptTo::Passphrase {
+        passphrase: Passphrase::new(PASSPHRASE).unwrap(),
+        work_factor: 10,
+    }
+}
+
+/// A new age key: its identity file, written to `dir/key.txt`, and age
+/// encryption to its public key.
+pub fn age_key(dir: &Path) -> (PathBuf, tgseal_age::EncryptTo) {
+    let key = tgseal_age::generate_identity();
+    let identity = dir.join("key.txt");
+    std::fs::write(&identity, key.file_text.as_bytes()).unwrap();
+    let recipient = tgseal_age::parse_recipient(&key.public_key).unwrap();
+    (identity, tgseal_age::EncryptTo::Recipients(vec![recipient]))
 }
