@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Id};
 use tgseal_core::generate::{DEFAULT_WORDS, generate_passphrase};
-use tgseal_workflow::ShapeOptions;
 use tgseal_core::{KdfCap, Passphrase};
+use tgseal_workflow::ShapeOptions;
 use zeroize::Zeroize;
 
 use crate::app::TgsealApp;

@@ -371,13 +371,7 @@ fn a_split_age_file_opens_from_any_part() {
     let plain: Vec<u8> = (0..20_000u32).map(|i| (i % 253) as u8).collect();
     let parts_dir = dir.path().join("parts");
     std::fs::create_dir(&parts_dir).unwrap();
-    let parts = seal_age_with_workflow(
-        &plain,
-        &parts_dir,
-        "scan.pdf.age",
-        &to_key,
-        Some(8192),
-    );
+    let parts = seal_age_with_workflow(&plain, &parts_dir, "scan.pdf.age", &to_key, Some(8192));
     assert_eq!(parts.len(), 3);
 
     let mut app = app(hooks(dir.path()));

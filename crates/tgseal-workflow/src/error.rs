@@ -3,8 +3,8 @@
 //! codes), a stable code (for JSON) and a remedy (what the user can change).
 //!
 //! Messages name no front-end control: the library cannot know whether the
-//! user sees `--force` or a "Replace existing files" checkbox. Each front end
-//! words a [`Remedy`] its own way, in one function.
+//! user sees a command-line flag or a checkbox. Each front end words a
+//! [`Remedy`] its own way, in one function.
 
 use std::io;
 

@@ -36,6 +36,18 @@ pub struct ShapeOptions {
     pub armor: bool,
 }
 
+impl ShapeOptions {
+    /// `name` with `.txt` added when the output is armored text (split parts
+    /// are always binary, so they never are). Parts add their numbers to it.
+    pub fn armored_name(&self, name: &str) -> String {
+        if self.armor && self.split.is_none() {
+            format!("{name}.{ARMORED_EXTENSION}")
+        } else {
+            name.to_owned()
+        }
+    }
+}
+
 /// What to seal.
 pub enum Source<'a> {
     /// A file, or a folder (sealed as one archive, FORMAT.md §4.3).
@@ -292,15 +304,10 @@ impl SealedJob<'_> {
     /// random name when names are hidden, `.txt` added for armored text
     /// (split parts are always binary). Parts add their numbers to it.
     fn output_name(&self, name: &str) -> tgseal_core::Result<String> {
-        let name = if self.shape.hide_name {
-            names::random_sealed_name()?
+        Ok(if self.shape.hide_name {
+            self.shape.armored_name(&names::random_sealed_name()?)
         } else {
-            name.to_owned()
-        };
-        Ok(if self.shape.armor && self.shape.split.is_none() {
-            format!("{name}.{ARMORED_EXTENSION}")
-        } else {
-            name
+            self.shape.armored_name(name)
         })
     }
 }

@@ -216,15 +216,14 @@ mod tests {
             dir,
             name: "data.bin.tgseal".into(),
         };
-        seal_to(
+        let sealed = seal_to(
             Source::Path(input),
             destination,
             false,
             &format,
             &Control::new(),
-        )
-        .unwrap()
-        .outputs
+        );
+        sealed.unwrap().outputs
     }
 
     fn keyring(pass: &str) -> Keyring {

@@ -10,13 +10,15 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tgseal_age::Identities;
-use tgseal_core::{Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase};
-use tgseal_workflow::{
-    BatchKeys, DecryptTarget, Destination, Format, Input, ShapeOptions, Source, Unlock, seal,
+use tgseal_core::{
+    Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
 };
 use tgseal_gui::queue::Status;
 use tgseal_gui::settings::Settings;
 use tgseal_gui::{Hooks, TgsealApp};
+use tgseal_workflow::{
+    BatchKeys, DecryptTarget, Destination, Format, Input, ShapeOptions, Source, Unlock, seal,
+};
 
 /// The passphrase the tests seal and open with.
 pub const PASSPHRASE: &str = "correct horse battery staple";
@@ -307,15 +309,8 @@ pub fn open_with_core(sealed: &Path, passphrase: &str) -> Result<Vec<u8>, tgseal
     Ok(out)
 }
 
-/// The names in a folder, sorted.
-pub fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+/// The names in a folder, sorted (hidden temporary files included).
+pub use tgseal_e2e::entries as names_in;
 
 /// Decrypts a sealed input in any shape (a part, armored text, a sealed
 /// folder) with the core into `into`; returns the path written.
@@ -358,9 +353,14 @@ pub fn seal_shaped_with_core(
         dir,
         name: name.to_string_lossy().into_owned(),
     };
-    seal(Source::Path(input), destination, false, &format, &Control::new())
-        .unwrap()
-        .outputs
+    let sealed = seal(
+        Source::Path(input),
+        destination,
+        false,
+        &format,
+        &Control::new(),
+    );
+    sealed.unwrap().outputs
 }
 
 /// Writes an age file of `plain` to `path`, for `to`.
@@ -390,9 +390,9 @@ pub fn seal_age_with_workflow(
         dir,
         name: name.to_owned(),
     };
-    seal(Source::Stream(&mut &plain[..]), destination, false, &format, &Control::new())
-        .unwrap()
-        .outputs
+    let source = Source::Stream(&mut &plain[..]);
+    let sealed = seal(source, destination, false, &format, &Control::new());
+    sealed.unwrap().outputs
 }
 
 /// age encryption with [`PASSPHRASE`], with cheap scrypt (age writes 18).

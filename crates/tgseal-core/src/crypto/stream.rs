@@ -254,12 +254,7 @@ pub(crate) fn open_payload(
             Ok(())
         },
     )?;
-    if let Some(expected) = expected_len {
-        if plaintext != expected {
-            return Err(Error::Tampered("payload length differs from the metadata"));
-        }
-    }
-    Ok(plaintext)
+    checked_length(plaintext, expected_len)
 }
 
 fn open_sequential(
@@ -309,12 +304,18 @@ fn open_sequential(
             .checked_add(1)
             .ok_or(Error::Tampered("too many chunks"))?;
     }
-    if let Some(expected) = expected_len {
-        if plaintext != expected {
-            return Err(Error::Tampered("payload length differs from the metadata"));
+    checked_length(plaintext, expected_len)
+}
+
+/// The plaintext length, once every chunk verified: it must be what the
+/// metadata announced (FORMAT.md §4.2), when it announced one.
+fn checked_length(plaintext: u64, expected_len: Option<u64>) -> Result<u64> {
+    match expected_len {
+        Some(expected) if plaintext != expected => {
+            Err(Error::Tampered("payload length differs from the metadata"))
         }
+        _ => Ok(plaintext),
     }
-    Ok(plaintext)
 }
 
 /// A chunk failed to open: work out why, for a precise message.

@@ -188,15 +188,9 @@ mod tests {
             dir,
             name: "notes.txt.age".into(),
         };
-        seal(
-            Source::Stream(&mut &plain[..]),
-            destination,
-            false,
-            &format,
-            &Control::new(),
-        )
-        .unwrap()
-        .outputs
+        let source = Source::Stream(&mut &plain[..]);
+        let sealed = seal(source, destination, false, &format, &Control::new());
+        sealed.unwrap().outputs
     }
 
     fn plain() -> Vec<u8> {
