@@ -69,6 +69,8 @@ pub mod strength;
 
 pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};
+#[doc(hidden)]
+pub use crypto::cipher::BenchCipher;
 pub use crypto::cipher::CipherBackend;
 pub use crypto::format::{
     ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION, read_up_to,

@@ -5,8 +5,8 @@
 //! - **fused** (the `fused` feature, x86_64 and little-endian aarch64): ring's
 //!   assembly, which encrypts and authenticates in one pass over the chunk.
 //! - **portable**: RustCrypto's `chacha20poly1305`, a ChaCha20 pass and then a
-//!   Poly1305 pass. It runs everywhere else (the web build), and on CPUs where
-//!   it is the faster one (`prefer_portable`).
+//!   Poly1305 pass. It runs everywhere else (the web build) and is the
+//!   reference the fused one is tested against.
 //!
 //! The metadata record (§4) always uses RustCrypto: it is one small message.
 //!
@@ -53,12 +53,24 @@ pub enum CipherBackend {
 }
 
 impl CipherBackend {
-    /// What encrypting and decrypting use on this machine, with this build.
+    /// What encrypting and decrypting use unless told otherwise
+    /// ([`crate::EncryptOptions::cipher`]): the fused backend where this build
+    /// has it.
     pub fn current() -> CipherBackend {
-        if fused::AVAILABLE && !prefer_portable() {
+        // Also on CPUs with AVX-512, where RustCrypto's ChaCha20 has an AVX-512
+        // backend: measured no faster there (docs/PERFORMANCE.md).
+        if fused::AVAILABLE {
             CipherBackend::Fused
         } else {
             CipherBackend::Portable
+        }
+    }
+
+    /// Whether this build has the backend (the portable one is always there).
+    pub fn is_available(self) -> bool {
+        match self {
+            CipherBackend::Fused => fused::AVAILABLE,
+            CipherBackend::Portable => true,
         }
     }
 
@@ -71,20 +83,25 @@ impl CipherBackend {
     }
 }
 
-/// Whether this CPU runs the portable backend at least as fast as the fused
-/// one: when RustCrypto's AVX-512 ChaCha20 is compiled in (`--cfg
-/// chacha20_avx512`, set in .cargo/config.toml) and the CPU has AVX-512F and
-/// AVX-512VL, the same test chacha20 makes before using it.
-/// docs/PERFORMANCE.md has the measurements behind this choice.
-fn prefer_portable() -> bool {
-    #[cfg(all(chacha20_avx512, target_arch = "x86_64"))]
-    {
-        std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512vl")
+/// The chunk cipher alone, for benchmarks (`examples/backends.rs`); not a
+/// stable API.
+#[doc(hidden)]
+pub struct BenchCipher(ChunkCipher);
+
+impl BenchCipher {
+    /// The cipher for `key` on `backend`, if this build has it.
+    pub fn new(key: &[u8; 32], backend: CipherBackend) -> Option<Self> {
+        ChunkCipher::with_backend(key, backend).map(BenchCipher)
     }
-    #[cfg(not(all(chacha20_avx512, target_arch = "x86_64")))]
-    {
-        false
+
+    /// Encrypts `buf` in place as chunk `index` and appends the tag.
+    pub fn seal(&self, index: u64, last: bool, buf: &mut Vec<u8>) {
+        self.0.seal(index, last, buf);
+    }
+
+    /// Verifies and decrypts `buf` (ciphertext ‖ tag) in place.
+    pub fn open(&self, index: u64, last: bool, buf: &mut Vec<u8>) -> bool {
+        self.0.open(index, last, buf)
     }
 }
 
@@ -100,9 +117,11 @@ enum Inner {
 }
 
 impl ChunkCipher {
-    /// The cipher for `payload_key`, on [`CipherBackend::current`].
-    pub(crate) fn new(payload_key: &[u8; 32]) -> Self {
-        Self::with_backend(payload_key, CipherBackend::current())
+    /// The cipher for `payload_key` on `backend`, or on the current backend if
+    /// this build lacks `backend`.
+    pub(crate) fn new(payload_key: &[u8; 32], backend: CipherBackend) -> Self {
+        Self::with_backend(payload_key, backend)
+            .or_else(|| Self::with_backend(payload_key, CipherBackend::current()))
             .unwrap_or_else(|| Self::portable(payload_key))
     }
 

@@ -41,11 +41,16 @@ fn the_fused_backend_exists_where_ring_has_fused_assembly() {
 }
 
 #[test]
-fn new_uses_the_current_backend() {
-    assert_eq!(
-        ChunkCipher::new(&[2; 32]).backend(),
-        CipherBackend::current()
-    );
+fn a_missing_backend_falls_back_to_the_current_one() {
+    assert!(CipherBackend::current().is_available());
+    for backend in [CipherBackend::Portable, CipherBackend::Fused] {
+        let cipher = ChunkCipher::new(&[2; 32], backend);
+        if backend.is_available() {
+            assert_eq!(cipher.backend(), backend);
+        } else {
+            assert_eq!(cipher.backend(), CipherBackend::current());
+        }
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn chunk() -> ChunkSize {
 }
 
 fn cipher() -> ChunkCipher {
-    ChunkCipher::new(&[7u8; 32])
+    ChunkCipher::new(&[7u8; 32], CipherBackend::current())
 }
 
 /// The cipher on every backend this build has, the portable one first.
