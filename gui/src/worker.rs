@@ -422,9 +422,10 @@ fn load_identities(options: &BatchOptions, keys: &Keys) -> Result<Identities, Er
 
 /// The message for a failed job: the workflow layer's wording, with what the
 /// user can change named as the app's own controls. The one place the app
-/// words errors.
+/// words errors. A message may quote what a hostile file chose (a name): it
+/// is shown escaped, never with its control or bidirectional characters.
 pub fn message(err: &Error) -> String {
-    let text = err.to_string();
+    let text = tgseal_core::untrusted::escape(&err.to_string()).into_owned();
     match err.remedy() {
         Some(Remedy::AllowOverwrite) => {
             format!("{text} (turn on \u{201c}Replace existing files\u{201d} to overwrite)")

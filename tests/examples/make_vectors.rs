@@ -260,6 +260,7 @@ fn main() {
     );
     header_vectors(&dir, pass, &hello_sealed);
     reader_rule_vectors(&dir, pass);
+    name_vectors(&dir, pass);
     telegram_vectors(&dir, pass);
     println!("vectors written to {}", dir.display());
 }
@@ -472,6 +473,47 @@ fn header_vectors(dir: &Path, pass: &str, hello_sealed: &[u8]) {
         json!({
             "passphrase": pass, "expect": "kdf_over_cap",
             "comment": "4 GiB and 0 lanes: the cap is checked before parameter validity (§3.5)"
+        }),
+    );
+}
+
+/// Stored names a reader must clean before naming a file after them
+/// (FORMAT.md §4.2): forged, since a writer refuses a name with `/`.
+fn name_vectors(dir: &Path, pass: &str) {
+    use tgseal_e2e::forge::{Forge, Record, chunks};
+
+    let sealed = |name: &str, plain: &[u8]| {
+        Forge {
+            passphrase: pass,
+            kdf: (SMALL_KDF.memory_kib, SMALL_KDF.passes, SMALL_KDF.lanes),
+            chunk_log2: 18,
+            record: Record::file(name, plain.len() as u64).to_bytes(),
+        }
+        .seal(&chunks(plain, 18))
+    };
+    let unsafe_name = "../secret\u{202e}fdp.exe\u{1b}[0m";
+    write(
+        dir,
+        "name_unsafe",
+        &sealed(unsafe_name, b"opened"),
+        Some(b"opened"),
+        json!({
+            "passphrase": pass, "expect": "success", "kind": "file", "name": unsafe_name,
+            "content_len": 6, "restored_name": "secretfdp.exe[0m",
+            "comment": "a stored name with a path, a right-to-left override and a terminal escape: the file opens, the name is cleaned (§4.2)"
+        }),
+    );
+    let long_name = format!("{}.pdf", "\u{436}".repeat(150));
+    let restored = format!("{}.pdf", "\u{436}".repeat(125));
+    write(
+        dir,
+        "long_name",
+        &sealed(&long_name, b"%PDF"),
+        Some(b"%PDF"),
+        json!({
+            "passphrase": pass, "expect": "success", "kind": "file", "name": long_name,
+            "content_len": 4, "restored_name": restored,
+            "comment": "a 304-byte stored name (150 two-byte letters and .pdf): restored as 254 bytes, whole letters, extension kept (§4.2)"
         }),
     );
 }

@@ -308,3 +308,81 @@ fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
     assert!(dup.symlink_metadata().unwrap().is_file());
     assert_eq!(std::fs::read(dup).unwrap(), b"second");
 }
+
+// ---- names chosen by the sender (#13 items 1, 2) ------------------------------
+
+/// What an entry name can do to a terminal: retitle it, erase the line and
+/// print a fake success.
+const TERMINAL_ATTACK: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2K\r\u{1b}[32mopened OK\u{1b}[0m";
+
+/// Whether `bytes` hold nothing a terminal would obey or reorder (but the
+/// line feeds that end lines).
+fn shows_safely(bytes: &[u8]) -> bool {
+    !String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| c != '\n' && tgseal_core::untrusted::is_hidden(c))
+}
+
+#[test]
+fn entry_names_with_terminal_escapes_are_shown_escaped() {
+    let work = tempfile::tempdir().unwrap();
+    // Skipped (a FIFO entry): named in a note.
+    let fifo = Raw {
+        name: TERMINAL_ATTACK,
+        kind: tar::EntryType::Fifo,
+        link: "",
+        data: b"",
+    };
+    seal_folder(
+        &raw_tar(&[file("a.txt", b"alpha"), fifo]),
+        "notes",
+        &work.path().join("skip.tgseal"),
+    );
+    // Refused (`..`): named in the error.
+    let escaping = format!("../{TERMINAL_ATTACK}");
+    seal_folder(
+        &raw_tar(&[file(&escaping, b"x")]),
+        "evil",
+        &work.path().join("refuse.tgseal"),
+    );
+    for (sealed, code) in [("skip.tgseal", 0), ("refuse.tgseal", 1)] {
+        for json in [false, true] {
+            let out = format!("out-{sealed}-{json}");
+            let mut args = vec![sealed, "-O", &out];
+            if json {
+                args.push("--json");
+            }
+            let assert = decrypt(work.path(), &args).assert().code(code);
+            let output = assert.get_output();
+            for stream in [&output.stderr, &output.stdout] {
+                assert!(
+                    shows_safely(stream),
+                    "{sealed}: {:?}",
+                    String::from_utf8_lossy(stream)
+                );
+            }
+            let shown = String::from_utf8_lossy(if json { &output.stdout } else { &output.stderr })
+                .into_owned();
+            assert!(
+                shown.contains("PWNED"),
+                "{sealed}: the name is shown: {shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_stored_name_loses_its_bidi_controls() {
+    // "invoice" RLO "gpj.exe" displays as "invoiceexe.jpg".
+    let work = tempfile::tempdir().unwrap();
+    let metadata = Metadata::file("invoice\u{202e}gpj.exe", Some(2), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, b"MZ", &EncryptOptions::default());
+    std::fs::write(work.path().join("invoice.tgseal"), sealed).unwrap();
+    let assert = decrypt(work.path(), &["invoice.tgseal", "-O", "out", "--json"])
+        .assert()
+        .success();
+    assert_eq!(entries(&work.path().join("out")), ["invoicegpj.exe"]);
+    let output = assert.get_output();
+    assert!(shows_safely(&output.stderr) && shows_safely(&output.stdout));
+}

@@ -39,6 +39,16 @@ fn check(json_path: &Path) {
             let plain = std::fs::read(json_path.with_extension("plain")).unwrap();
             assert_eq!(released, plain, "{}", json_path.display());
             assert_eq!(meta.name, info["name"].as_str().unwrap());
+            if let Some(restored) = info["restored_name"].as_str() {
+                // §4.2: the file name a reader restores from the stored name.
+                let cleaned = tgseal_core::untrusted::restored_name(&meta.name);
+                assert_eq!(
+                    cleaned.map(|r| r.name).as_deref(),
+                    Some(restored),
+                    "{}",
+                    json_path.display()
+                );
+            }
             assert_eq!(meta.content_len, info["content_len"].as_u64());
             assert_eq!(meta.padding_len, info["padding_len"].as_u64().unwrap_or(0));
             if let Some(secs) = info["modified_unix"].as_u64() {
