@@ -386,3 +386,26 @@ fn a_stored_name_loses_its_bidi_controls() {
     let output = assert.get_output();
     assert!(shows_safely(&output.stderr) && shows_safely(&output.stdout));
 }
+
+#[test]
+fn a_stored_name_too_long_for_the_file_system_is_shortened_and_said() {
+    // 304 bytes: FORMAT.md allows 1024, Linux 255 ("File name too long").
+    let long = format!("{}.pdf", "\u{436}".repeat(150));
+    let work = tempfile::tempdir().unwrap();
+    let metadata = Metadata::file(long.as_str(), Some(4), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, b"%PDF", &EncryptOptions::default());
+    std::fs::write(work.path().join("long.tgseal"), sealed).unwrap();
+    decrypt(work.path(), &["long.tgseal", "-O", "out"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("304 bytes long").and(predicate::str::contains("shortened")),
+        );
+    let restored = format!("{}.pdf", "\u{436}".repeat(125));
+    assert_eq!(entries(&work.path().join("out")), [restored.clone()]);
+    assert_eq!(
+        std::fs::read(work.path().join("out").join(&restored)).unwrap(),
+        b"%PDF"
+    );
+}

@@ -82,13 +82,20 @@ pub(crate) fn refuse_existing(target: &Path, overwrite: bool) -> Result<()> {
 }
 
 /// The name prefix of a temporary sibling of `target` (`.report.pdf.`): hidden,
-/// and recognisable as belonging to it.
+/// and recognisable as belonging to it. A long target name is cut (at a
+/// character boundary) so that the prefix, the random part and `.tmp` still
+/// fit in a 255-byte file name.
 pub(crate) fn temp_prefix(target: &Path) -> String {
-    let stem = target
+    const MAX_STEM: usize = 200;
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    format!(".{stem}.")
+    let mut end = name.len().min(MAX_STEM);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
 }
 
 /// `report.pdf` → `report.pdf.tgseal`.

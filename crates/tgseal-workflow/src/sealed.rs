@@ -12,6 +12,7 @@ use tgseal_core::armor::{self, ArmorReader};
 use tgseal_core::lift;
 use tgseal_core::names::SEALED_EXTENSION;
 use tgseal_core::split::{self, PART_MAGIC};
+use tgseal_core::untrusted;
 use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
 
 use crate::batch::{Outcome, decrypt_opened};
@@ -151,8 +152,12 @@ impl SealedInput {
     ) -> Result<Outcome> {
         let run = || -> Result<Outcome> {
             let decryptor = Decryptor::new(self.reader()?, keyring)?;
-            let output = target.output_for(&decryptor.metadata().name, &self.name_source());
+            let stored = decryptor.metadata().name.clone();
+            let output = target.output_for(&stored, &self.name_source());
             let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
+            if let DecryptTarget::Folder(_) = target {
+                outcome.notes.extend(name_note(&stored));
+            }
             if let SealedInput::Parts(set) = self {
                 outcome
                     .notes
@@ -162,6 +167,28 @@ impl SealedInput {
         };
         run().map_err(lift)
     }
+}
+
+/// What to tell the user when the stored name could not be used as it is
+/// (FORMAT.md §4.2): cleaned of hidden characters or a path, or shortened to
+/// what file systems accept.
+fn name_note(stored: &str) -> Option<String> {
+    let restored = untrusted::restored_name(stored)?;
+    let what = match (restored.cleaned, restored.shortened) {
+        (_, true) => format!(
+            "the stored name is {} bytes long, more than a file name may be; shortened",
+            stored.len()
+        ),
+        (true, false) => {
+            "the stored name holds hidden characters or a path; they were removed".to_owned()
+        }
+        (false, false) => return None,
+    };
+    Some(format!(
+        "{what}: restored as {} (stored: {})",
+        untrusted::escape(&restored.name),
+        untrusted::escape(stored)
+    ))
 }
 
 /// Whether `path` is named like a part of a sealed file (`x.tgseal.001`).
