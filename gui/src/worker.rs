@@ -18,8 +18,8 @@ use tgseal_core::{
     Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
 };
 use tgseal_workflow::{
-    BatchKeys, Class, DecryptTarget, Destination, Error, Format, Input, Remedy, ShapeOptions,
-    Source, Unlock, seal,
+    BatchKeys, Claims, Class, DecryptTarget, Destination, Error, Format, Input, Remedy,
+    ShapeOptions, Source, Unlock, seal,
 };
 
 /// The live state of one job, shared between the UI and the worker.
@@ -279,6 +279,9 @@ fn run(
         sealing: None,
         identities: None,
     };
+    // No output of the batch replaces one of its inputs, and no two opened
+    // files (whose names the senders chose) restore to one path.
+    let claims = Claims::reading(jobs.iter().map(|job| job.input.clone()));
     for (job, progress) in jobs.into_iter().zip(progress) {
         let outcome = if progress.is_cancelled() {
             Outcome::Cancelled
@@ -294,7 +297,7 @@ fn run(
             }
             let control = control_for(&progress, options.hold.clone());
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                run_job(&job, &mut keys, &options, &control)
+                run_job(&job, &mut keys, &claims, &options, &control)
             }));
             match result {
                 Ok(Ok(path)) => Outcome::Done(path),
@@ -344,6 +347,7 @@ pub const NO_IDENTITY: &str = "this age file is encrypted to a key: choose your 
 fn run_job(
     job: &Job,
     keys: &mut Keys,
+    claims: &Claims,
     options: &BatchOptions,
     control: &Control,
 ) -> Result<PathBuf, Error> {
@@ -400,6 +404,7 @@ fn run_job(
             input.open(
                 &DecryptTarget::Folder(folder.clone()),
                 options.overwrite,
+                claims,
                 &unlock,
                 &DecryptOptions::default(),
                 control,

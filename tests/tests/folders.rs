@@ -409,3 +409,83 @@ fn a_stored_name_too_long_for_the_file_system_is_shortened_and_said() {
         b"%PDF"
     );
 }
+
+// ---- outputs that would replace an input or each other (#13 item 4) ----------
+
+/// `name` sealed (with the core, as a hostile sender could) to store
+/// `stored`, holding `content`, at `dir/name`.
+fn seal_storing(dir: &Path, name: &str, stored: &str, content: &[u8]) {
+    let metadata = Metadata::file(stored, Some(content.len() as u64), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, content, &EncryptOptions::default());
+    std::fs::write(dir.join(name), sealed).unwrap();
+}
+
+#[test]
+fn a_stored_name_that_is_the_sealed_file_itself_is_refused_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "report.tgseal", "report.tgseal", b"plain");
+    let before = std::fs::read(dir.path().join("report.tgseal")).unwrap();
+    let assert = decrypt(dir.path(), &["report.tgseal", "--force", "--json"])
+        .assert()
+        .code(1);
+    let record: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(record["error_kind"], "output_is_input");
+    assert_eq!(
+        std::fs::read(dir.path().join("report.tgseal")).unwrap(),
+        before
+    );
+    assert_eq!(entries(dir.path()), ["report.tgseal"]);
+}
+
+#[test]
+fn a_stored_name_that_is_another_input_of_the_call_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "a.tgseal", "b.tgseal", b"from a");
+    seal_storing(dir.path(), "b.tgseal", "b.txt", b"from b");
+    let b_before = std::fs::read(dir.path().join("b.tgseal")).unwrap();
+    decrypt(dir.path(), &["a.tgseal", "b.tgseal", "--force", "-j", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a file this call reads"));
+    assert_eq!(
+        std::fs::read(dir.path().join("b.tgseal")).unwrap(),
+        b_before
+    );
+    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), b"from b");
+}
+
+#[test]
+fn two_inputs_storing_one_name_get_distinct_outputs_and_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "first.tgseal", "report.pdf", b"first");
+    seal_storing(dir.path(), "second.tgseal", "report.pdf", b"second");
+    let assert = decrypt(
+        dir.path(),
+        &[
+            "first.tgseal",
+            "second.tgseal",
+            "-O",
+            "out",
+            "--force",
+            "-j",
+            "1",
+            "--json",
+        ],
+    )
+    .assert()
+    .success();
+    let out = dir.path().join("out");
+    assert_eq!(entries(&out), ["report (2).pdf", "report.pdf"]);
+    let mut contents = [
+        std::fs::read(out.join("report.pdf")).unwrap(),
+        std::fs::read(out.join("report (2).pdf")).unwrap(),
+    ];
+    contents.sort();
+    assert_eq!(contents, [b"first".to_vec(), b"second".to_vec()]);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("another input of this call is restored as"),
+        "{stdout}"
+    );
+}

@@ -63,6 +63,13 @@ pub enum Error {
     /// The output file exists and overwriting was not allowed.
     #[error("{} already exists", escape_path(.0))]
     OutputExists(std::path::PathBuf),
+    /// The output would replace a file being read: a stored name (the
+    /// sender's choice) that names the sealed file itself, or another input.
+    #[error(
+        "{} is a file this call reads; it is not overwritten, whatever the sealed file names its content",
+        escape_path(.0)
+    )]
+    OutputIsInput(std::path::PathBuf),
     /// A folder archive holds an entry that would be written outside the
     /// destination folder (absolute path, `..`, or a link that escapes it).
     #[error("refused to extract the folder: {}", escape(.0))]
@@ -120,6 +127,7 @@ impl Error {
             Error::InvalidName(_) => "invalid_name",
             Error::InputChanged { .. } => "input_changed",
             Error::OutputExists(_) => "output_exists",
+            Error::OutputIsInput(_) => "output_is_input",
             Error::UnsafeArchive(_) => "unsafe_archive",
             Error::BadArchive(_) => "bad_archive",
             Error::BrokenPart { problem, .. } => problem.kind(),

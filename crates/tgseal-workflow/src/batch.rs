@@ -390,6 +390,7 @@ mod tests {
             .decrypt(
                 &DecryptTarget::Folder(out.clone()),
                 false,
+                &crate::Claims::default(),
                 &keyring,
                 &DecryptOptions::default(),
                 &Control::new(),

@@ -16,6 +16,7 @@ use tgseal_core::untrusted;
 use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
 
 use crate::batch::{Outcome, decrypt_opened};
+use crate::claims::Claims;
 use crate::files::DecryptTarget;
 use crate::parts::{self, PartSet};
 
@@ -98,6 +99,14 @@ impl SealedInput {
         }
     }
 
+    /// The files the sealed bytes are read from.
+    pub fn files(&self) -> Vec<&Path> {
+        match self {
+            SealedInput::Binary(path) | SealedInput::Armored(path) => vec![path.as_path()],
+            SealedInput::Parts(set) => set.paths().collect(),
+        }
+    }
+
     /// How many files the sealed bytes are read from.
     pub fn file_count(&self) -> usize {
         match self {
@@ -141,11 +150,13 @@ impl SealedInput {
 
     /// Decrypts into `target` atomically: a file appears only after its
     /// final chunk verified, a folder is extracted into a temporary folder
-    /// renamed into place.
+    /// renamed into place. The output is never a file the call reads, and
+    /// never one another input of the call restored ([`Claims`]).
     pub fn decrypt(
         &self,
         target: &DecryptTarget,
         overwrite: bool,
+        claims: &Claims,
         keyring: &Keyring,
         options: &DecryptOptions,
         control: &Control,
@@ -153,11 +164,26 @@ impl SealedInput {
         let run = || -> Result<Outcome> {
             let decryptor = Decryptor::new(self.reader()?, keyring)?;
             let stored = decryptor.metadata().name.clone();
-            let output = target.output_for(&stored, &self.name_source());
+            let named = target.output_for(&stored, &self.name_source());
+            let mut notes = Vec::new();
+            let output = match target {
+                DecryptTarget::Folder(_) => {
+                    notes.extend(name_note(&stored));
+                    let claimed = claims.claim(&named);
+                    if claimed != named {
+                        notes.push(format!(
+                            "another input of this call is restored as {}; this one as {}",
+                            untrusted::escape_path(&named),
+                            untrusted::escape_path(&claimed)
+                        ));
+                    }
+                    claimed
+                }
+                DecryptTarget::Path(_) => named,
+            };
+            claims.refuse_input(&output, self.files())?;
             let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
-            if let DecryptTarget::Folder(_) = target {
-                outcome.notes.extend(name_note(&stored));
-            }
+            outcome.notes.splice(0..0, notes);
             if let SealedInput::Parts(set) = self {
                 outcome
                     .notes
@@ -261,6 +287,7 @@ mod tests {
         SealedInput::find(path)?.decrypt(
             &DecryptTarget::Folder(dir.to_path_buf()),
             false,
+            &Claims::default(),
             &keyring(pass),
             &DecryptOptions::default(),
             &Control::new(),
