@@ -57,9 +57,13 @@ pub fn inspect(input: impl BufRead, path: &Path) -> Result<u8> {
             ("ssh-ed25519", _) => "ssh-ed25519 (SSH key)".to_owned(),
             ("ssh-rsa", _) => "ssh-rsa (SSH key)".to_owned(),
             (other, _) if other.ends_with("-grease") => {
-                format!("{other} (random \"grease\" stanza the age crate adds; ignored)")
+                format!(
+                    "{} (random \"grease\" stanza the age crate adds; ignored)",
+                    tgseal_core::untrusted::escape(other)
+                )
             }
-            (other, _) => other.to_owned(),
+            // Any other stanza type is the sender's text.
+            (other, _) => tgseal_core::untrusted::escape(other).into_owned(),
         };
         println!("recipient:   {what}");
     }

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 use serde_json::json;
 use tgseal_core::Control;
+use tgseal_core::untrusted::{escape_path, is_hidden};
 use tgseal_workflow::Outcome;
 
 use crate::cli::BatchArgs;
@@ -74,7 +75,7 @@ pub fn run<J: Job>(
         jobs,
         settings.jobs,
         |_, job| {
-            let label = job.input().display().to_string();
+            let label = escape_path(job.input());
             let bar = progress.start(&label);
             let job_control = crate::progress::control_with(control, bar.as_ref());
             let result = if control.is_cancelled() {
@@ -91,14 +92,15 @@ pub fn run<J: Job>(
         },
         |index, result| {
             let job = &jobs[index];
-            let input = job.input().display().to_string();
+            // Paths, names and notes may hold what a hostile file chose: shown escaped.
+            let input = escape_path(job.input());
             match result {
                 Some(Ok(done)) => {
                     succeeded += 1;
                     if !settings.quiet {
                         let to = done
                             .output()
-                            .map_or_else(|| "standard output".into(), |p| p.display().to_string());
+                            .map_or_else(|| "standard output".into(), escape_path);
                         progress.say(&format!("{} {input} -> {to}", settings.verb));
                         for note in &done.notes {
                             progress.say(&format!("tgseal: {input}: {note}"));
@@ -200,6 +202,41 @@ fn record_err(operation: &str, input: &Path, failure: &Failure) -> serde_json::V
 fn emit(record: &serde_json::Value) {
     let mut out = std::io::stdout().lock();
     // A closed stdout (e.g. `| head`) must not abort the batch.
-    let _ = writeln!(out, "{record}");
+    let _ = writeln!(out, "{}", terminal_safe_json(record.to_string()));
     let _ = out.flush();
+}
+
+/// One JSON line that is safe on a terminal and means the same to a JSON
+/// reader: the characters serde_json leaves as they are but a terminal would
+/// obey (DEL, C1 controls such as the one-character CSI, bidirectional
+/// controls) written as `\uXXXX`. They can only occur inside strings.
+fn terminal_safe_json(line: String) -> String {
+    if !line.chars().any(is_hidden) {
+        return line;
+    }
+    let mut out = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        if is_hidden(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_escape_what_a_terminal_would_obey_and_keep_their_value() {
+        let evil = "a\u{1b}]0;x\u{7}\u{9b}2J\u{202e}b\u{7f}\u{e0041}";
+        let line = terminal_safe_json(json!({ "input": evil }).to_string());
+        assert!(!line.chars().any(is_hidden), "{line}");
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["input"], evil);
+    }
 }

@@ -10,7 +10,7 @@ use tgseal_age::Identities;
 use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring};
 use tgseal_workflow::batch::threads_per_job;
 use tgseal_workflow::files::parent_dir;
-use tgseal_workflow::{DecryptTarget, Input, Outcome, StreamTarget, Unlock, open_stream};
+use tgseal_workflow::{Claims, DecryptTarget, Input, Outcome, StreamTarget, Unlock, open_stream};
 
 use crate::age::load_identities;
 use crate::batch::{self, Settings};
@@ -46,6 +46,10 @@ pub fn run(args: DecryptArgs, control: &Control) -> Result<u8> {
     let call = Call {
         output: &plan.output,
         overwrite: out.force,
+        claims: Claims::reading(plan.jobs.iter().filter_map(|job| match &job.input {
+            plan::Input::Path(path) => Some(path.clone()),
+            plan::Input::Stdin => None,
+        })),
         age: args.age.age || !identities.is_empty(),
         unlock,
         options,
@@ -72,6 +76,9 @@ fn needs_passphrase(plan: &Plan, identities: &Identities) -> bool {
 struct Call<'a> {
     output: &'a Output,
     overwrite: bool,
+    /// What the call reads and writes: no output replaces an input, no two
+    /// inputs restore to one path.
+    claims: Claims,
     /// Standard input is an age file (`--age` or `-i` given).
     age: bool,
     unlock: Unlock<'a>,
@@ -99,6 +106,7 @@ impl Call<'_> {
         Ok(input.open(
             &target,
             self.overwrite,
+            &self.claims,
             &self.unlock,
             &self.options,
             control,

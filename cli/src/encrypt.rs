@@ -75,7 +75,7 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     plan.make_output_dir()?;
     if !out.quiet {
         for note in &plan.notes {
-            eprintln!("tgseal: {note}");
+            eprintln!("tgseal: {}", tgseal_core::untrusted::escape(note));
         }
     }
     let verb = if age { "encrypted" } else { "sealed" };

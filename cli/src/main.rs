@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::{CommandFactory, Parser};
 
 use cli::{Cli, Command};
+use tgseal_core::untrusted::escape;
 use tgseal_workflow::{Class, Fault, Remedy};
 
 /// Exit code for a usage error (clap uses it too).
@@ -100,7 +101,9 @@ pub struct Failure {
 impl Failure {
     pub fn of(err: &anyhow::Error) -> Failure {
         let fault = err.chain().find_map(Fault::of);
-        let mut message = chain_message(err);
+        // A message may quote what a hostile file chose (a name, a path):
+        // escaped once more here, the last step before any terminal or JSON.
+        let mut message = escape(&chain_message(err)).into_owned();
         if let Some(hint) = fault.and_then(Fault::remedy).map(remedy_hint) {
             message.push_str(hint);
         }

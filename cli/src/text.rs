@@ -91,7 +91,14 @@ pub fn open_text(args: OpenTextArgs, control: &Control) -> Result<u8> {
             }
         );
     }
-    stdout.write_all(&plain)?;
+    if stdout.is_terminal() {
+        // The sender chose this text: on a terminal, its control characters
+        // are shown, not obeyed. Redirected, it is written byte for byte.
+        let text = String::from_utf8_lossy(&plain);
+        stdout.write_all(tgseal_core::untrusted::escape_message(&text).as_bytes())?;
+    } else {
+        stdout.write_all(&plain)?;
+    }
     stdout.flush()?;
     Ok(0)
 }

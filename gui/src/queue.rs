@@ -240,12 +240,12 @@ impl Item {
         self.destination = destination(&self.path, &self.action, output_dir);
     }
 
-    /// The file name to show.
+    /// The file name to show (escaped: a download may carry any name).
     pub fn name(&self) -> String {
         self.path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.path.display().to_string())
+            .map(|n| tgseal_core::untrusted::escape_path(n.as_ref()))
+            .unwrap_or_else(|| tgseal_core::untrusted::escape_path(&self.path))
     }
 
     /// Whether Start would process it.

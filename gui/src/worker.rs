@@ -18,8 +18,8 @@ use tgseal_core::{
     Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
 };
 use tgseal_workflow::{
-    BatchKeys, Class, DecryptTarget, Destination, Error, Format, Input, Remedy, ShapeOptions,
-    Source, Unlock, seal,
+    BatchKeys, Claims, Class, DecryptTarget, Destination, Error, Format, Input, Remedy,
+    ShapeOptions, Source, Unlock, seal,
 };
 
 /// The live state of one job, shared between the UI and the worker.
@@ -279,6 +279,9 @@ fn run(
         sealing: None,
         identities: None,
     };
+    // No output of the batch replaces one of its inputs, and no two opened
+    // files (whose names the senders chose) restore to one path.
+    let claims = Claims::reading(jobs.iter().map(|job| job.input.clone()));
     for (job, progress) in jobs.into_iter().zip(progress) {
         let outcome = if progress.is_cancelled() {
             Outcome::Cancelled
@@ -294,7 +297,7 @@ fn run(
             }
             let control = control_for(&progress, options.hold.clone());
             let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                run_job(&job, &mut keys, &options, &control)
+                run_job(&job, &mut keys, &claims, &options, &control)
             }));
             match result {
                 Ok(Ok(path)) => Outcome::Done(path),
@@ -344,6 +347,7 @@ pub const NO_IDENTITY: &str = "this age file is encrypted to a key: choose your 
 fn run_job(
     job: &Job,
     keys: &mut Keys,
+    claims: &Claims,
     options: &BatchOptions,
     control: &Control,
 ) -> Result<PathBuf, Error> {
@@ -400,6 +404,7 @@ fn run_job(
             input.open(
                 &DecryptTarget::Folder(folder.clone()),
                 options.overwrite,
+                claims,
                 &unlock,
                 &DecryptOptions::default(),
                 control,
@@ -422,9 +427,10 @@ fn load_identities(options: &BatchOptions, keys: &Keys) -> Result<Identities, Er
 
 /// The message for a failed job: the workflow layer's wording, with what the
 /// user can change named as the app's own controls. The one place the app
-/// words errors.
+/// words errors. A message may quote what a hostile file chose (a name): it
+/// is shown escaped, never with its control or bidirectional characters.
 pub fn message(err: &Error) -> String {
-    let text = err.to_string();
+    let text = tgseal_core::untrusted::escape(&err.to_string()).into_owned();
     match err.remedy() {
         Some(Remedy::AllowOverwrite) => {
             format!("{text} (turn on \u{201c}Replace existing files\u{201d} to overwrite)")

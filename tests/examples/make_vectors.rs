@@ -1,6 +1,13 @@
 //! Writes the test vectors of docs/FORMAT.md §7 into tests/vectors/.
-//! Run once when the format changes: `cargo run -p tgseal-e2e --example make_vectors`.
+//! Run when a vector is added: `cargo run -p tgseal-e2e --example make_vectors`.
 //! The vectors are committed; `tests/tests/vectors.rs` checks them.
+//!
+//! A vector that exists is never written again: files written by a released
+//! format version must stay decryptable, byte for byte. Sealing draws a fresh
+//! salt and seed, so rewriting would change every byte; only new vectors are
+//! written. Vectors a writer would refuse to make (a reader rule's counter-
+//! example) come from the forge (`tgseal_e2e::forge`), which writes them from
+//! the spec, with fixed salt and seed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -27,15 +34,27 @@ fn seal(passphrase: &str, metadata: &Metadata, plain: &[u8], chunk_log2: u8) -> 
     )
 }
 
-/// Writes vector `name`: `NAME.tgseal`, then [`describe`]s it.
+/// Whether vector `name` is already there (its description is written last).
+fn exists(dir: &Path, name: &str) -> bool {
+    dir.join(format!("{name}.json")).exists()
+}
+
+/// Writes vector `name`: `NAME.tgseal`, then [`describe`]s it; a vector
+/// that exists is left as it is.
 fn write(dir: &Path, name: &str, sealed: &[u8], plain: Option<&[u8]>, info: serde_json::Value) {
+    if exists(dir, name) {
+        return;
+    }
     std::fs::write(dir.join(format!("{name}.tgseal")), sealed).unwrap();
     describe(dir, name, plain, info);
 }
 
 /// The rest of vector `name`: its plaintext `NAME.plain` when it opens, and
-/// its description `NAME.json`.
+/// its description `NAME.json` (last). A vector that exists is left as it is.
 fn describe(dir: &Path, name: &str, plain: Option<&[u8]>, info: serde_json::Value) {
+    if exists(dir, name) {
+        return;
+    }
     if let Some(plain) = plain {
         std::fs::write(dir.join(format!("{name}.plain")), plain).unwrap();
     }
@@ -54,7 +73,11 @@ fn main() {
 
     let hello = b"hello, telegram\n";
     let meta = Metadata::file("hello.txt", Some(hello.len() as u64), Some(when));
-    let hello_sealed = seal(pass, &meta, hello, 18);
+    // The negative vectors below derive from `hello`: from the committed one.
+    let hello_sealed = match std::fs::read(dir.join("hello.tgseal")) {
+        Ok(committed) => committed,
+        Err(_) => seal(pass, &meta, hello, 18),
+    };
     write(
         &dir,
         "hello",
@@ -235,6 +258,9 @@ fn main() {
             "passphrase": pass, "expect": "not_sealed", "comment": "the start of a PDF"
         }),
     );
+    header_vectors(&dir, pass, &hello_sealed);
+    reader_rule_vectors(&dir, pass);
+    name_vectors(&dir, pass);
     telegram_vectors(&dir, pass);
     println!("vectors written to {}", dir.display());
 }
@@ -250,6 +276,9 @@ fn telegram_vectors(dir: &Path, pass: &str) {
     let sealed = seal(pass, &meta, note, 18);
     let text = armor::armor(&sealed);
     let write_text = |name: &str, text: &str, plain: Option<&[u8]>, info: serde_json::Value| {
+        if exists(dir, name) {
+            return;
+        }
         std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
         describe(dir, name, plain, info);
     };
@@ -334,6 +363,9 @@ fn telegram_vectors(dir: &Path, pass: &str) {
     let meta = Metadata::file("pattern.bin", Some(pattern.len() as u64), None);
     let sealed = seal(pass, &meta, &pattern, 16);
     for (name, drop_part) in [("parts", None), ("parts_missing", Some(2u32))] {
+        if exists(dir, name) {
+            continue;
+        }
         let work = tempfile::tempdir().unwrap();
         let base = format!("{name}.tgseal");
         let mut writer = PartWriter::create(work.path(), &base, 65_536, false).unwrap();
@@ -359,4 +391,178 @@ fn telegram_vectors(dir: &Path, pass: &str) {
         let plain = drop_part.is_none().then_some(&pattern[..]);
         describe(dir, name, plain, info);
     }
+
+    if !exists(dir, "part_length_overflow") {
+        let work = tempfile::tempdir().unwrap();
+        let mut writer =
+            PartWriter::create(work.path(), "part_length_overflow.tgseal", 65_536, false).unwrap();
+        writer.write_all(&sealed).unwrap();
+        for part in writer.finish().unwrap() {
+            let mut bytes = std::fs::read(&part).unwrap();
+            if part.extension().is_some_and(|e| e == "001") {
+                bytes[32..40].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+            }
+            std::fs::write(dir.join(part.file_name().unwrap()), bytes).unwrap();
+        }
+        describe(
+            dir,
+            "part_length_overflow",
+            None,
+            json!({
+                "form": "parts", "passphrase": pass, "expect": "not_a_part",
+                "comment": "three parts; part 1 announces a payload of 2^64-2 bytes, so 40 + its length overflows 64 bits (§10)"
+            }),
+        );
+    }
+}
+
+/// The error class of a header that stops early or names what this reader
+/// does not know, and the order of the KDF checks (FORMAT.md §2, §3.5).
+fn header_vectors(dir: &Path, pass: &str, hello_sealed: &[u8]) {
+    write(
+        dir,
+        "cut_after_magic",
+        &hello_sealed[..6],
+        None,
+        json!({
+            "passphrase": pass, "expect": "truncated",
+            "comment": "the magic alone: a sealed file cut short in its header (§2.1, §3.5)"
+        }),
+    );
+    write(
+        dir,
+        "cut_in_header",
+        &hello_sealed[..50],
+        None,
+        json!({
+            "passphrase": pass, "expect": "truncated",
+            "comment": "hello.tgseal cut after 50 bytes, inside the fixed fields"
+        }),
+    );
+    let mut unknown_kdf = hello_sealed.to_vec();
+    unknown_kdf[7] = 2;
+    write(
+        dir,
+        "kdf_unknown",
+        &unknown_kdf,
+        None,
+        json!({
+            "passphrase": pass, "expect": "unsupported_version",
+            "comment": "KDF id 2, which v1 does not define: unsupported, like an unknown version"
+        }),
+    );
+    let mut invalid = hello_sealed.to_vec();
+    invalid[16..20].copy_from_slice(&0u32.to_le_bytes());
+    write(
+        dir,
+        "kdf_invalid",
+        &invalid,
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "0 lanes: parameters Argon2 rejects are a damaged header (§2.2)"
+        }),
+    );
+    let mut both = invalid;
+    both[8..12].copy_from_slice(&(4u32 * 1024 * 1024).to_le_bytes());
+    write(
+        dir,
+        "kdf_over_cap_and_invalid",
+        &both,
+        None,
+        json!({
+            "passphrase": pass, "expect": "kdf_over_cap",
+            "comment": "4 GiB and 0 lanes: the cap is checked before parameter validity (§3.5)"
+        }),
+    );
+}
+
+/// Stored names a reader must clean before naming a file after them
+/// (FORMAT.md §4.2): forged, since a writer refuses a name with `/`.
+fn name_vectors(dir: &Path, pass: &str) {
+    use tgseal_e2e::forge::{Forge, Record, chunks};
+
+    let sealed = |name: &str, plain: &[u8]| {
+        Forge {
+            passphrase: pass,
+            kdf: (SMALL_KDF.memory_kib, SMALL_KDF.passes, SMALL_KDF.lanes),
+            chunk_log2: 18,
+            record: Record::file(name, plain.len() as u64).to_bytes(),
+        }
+        .seal(&chunks(plain, 18))
+    };
+    let unsafe_name = "../secret\u{202e}fdp.exe\u{1b}[0m";
+    write(
+        dir,
+        "name_unsafe",
+        &sealed(unsafe_name, b"opened"),
+        Some(b"opened"),
+        json!({
+            "passphrase": pass, "expect": "success", "kind": "file", "name": unsafe_name,
+            "content_len": 6, "restored_name": "secretfdp.exe[0m",
+            "comment": "a stored name with a path, a right-to-left override and a terminal escape: the file opens, the name is cleaned (§4.2)"
+        }),
+    );
+    let long_name = format!("{}.pdf", "\u{436}".repeat(150));
+    let restored = format!("{}.pdf", "\u{436}".repeat(125));
+    write(
+        dir,
+        "long_name",
+        &sealed(&long_name, b"%PDF"),
+        Some(b"%PDF"),
+        json!({
+            "passphrase": pass, "expect": "success", "kind": "file", "name": long_name,
+            "content_len": 4, "restored_name": restored,
+            "comment": "a 304-byte stored name (150 two-byte letters and .pdf): restored as 254 bytes, whole letters, extension kept (§4.2)"
+        }),
+    );
+}
+
+/// Counter-examples of reader rules, which no writer would make: forged
+/// from the spec (tgseal_e2e::forge) so that they still authenticate.
+fn reader_rule_vectors(dir: &Path, pass: &str) {
+    use tgseal_e2e::forge::{Chunk, Forge, Record, chunks};
+
+    let forge = |record: &Record, chunk_log2: u8| Forge {
+        passphrase: pass,
+        kdf: (SMALL_KDF.memory_kib, SMALL_KDF.passes, SMALL_KDF.lanes),
+        chunk_log2,
+        record: record.to_bytes(),
+    };
+
+    let mut overflowing = Record::file("x.bin", 1);
+    overflowing.padding_len = u64::MAX;
+    write(
+        dir,
+        "length_sum_overflow",
+        &forge(&overflowing, 16).seal(&chunks(b"x", 16)),
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "content length 1 + padding length 2^64-1 does not fit in a u64 (§4.2); payload: the one byte"
+        }),
+    );
+
+    let full: Vec<u8> = (0..65_536u32).map(|i| (i * 11 % 256) as u8).collect();
+    let unknown = Record::file("", u64::MAX);
+    let sealed = forge(&unknown, 16).seal(&[
+        Chunk {
+            plain: &full,
+            last: false,
+        },
+        Chunk {
+            plain: b"",
+            last: true,
+        },
+    ]);
+    write(
+        dir,
+        "empty_final_chunk",
+        &sealed,
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered", "released": 65_536,
+            "comment": "a full 64 KiB chunk, then an empty final chunk: allowed only for an empty payload (§5); the full chunk verified as a middle chunk and may be released before the error"
+        }),
+    );
 }

@@ -90,6 +90,9 @@ def decrypt(data, passphrase):
         raise Failure("tampered")
     name = record[32:].decode("utf-8")
     unknown = content_len == 0xFFFFFFFFFFFFFFFF
+    # §4.2: the payload length is content + padding as a u64
+    if not unknown and content_len + padding_len > 0xFFFFFFFFFFFFFFFF:
+        raise Failure("tampered")
     # §5 the STREAM
     aead = ChaCha20Poly1305(payload_key)
     size = 1 << chunk_log2
@@ -113,6 +116,9 @@ def decrypt(data, passphrase):
             except InvalidTag:
                 raise Failure("tampered")
             raise Failure("truncated" if last else "tampered")
+        # §5: an empty final chunk only when it is the only chunk
+        if last and index > 0 and len(chunk) == 16:
+            raise Failure("tampered")
         if last:
             break
         index += 1

@@ -18,6 +18,8 @@ use serde_json::Value;
 #[path = "../../crates/tgseal-core/tests/common/mod.rs"]
 pub mod sealing;
 
+pub mod forge;
+
 /// Cheap Argon2id parameters: tests exercise the format, not the KDF's cost.
 pub const CHEAP_KDF: &str = "64,1,1";
 /// The passphrase most tests use.

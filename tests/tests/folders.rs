@@ -308,3 +308,184 @@ fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
     assert!(dup.symlink_metadata().unwrap().is_file());
     assert_eq!(std::fs::read(dup).unwrap(), b"second");
 }
+
+// ---- names chosen by the sender (#13 items 1, 2) ------------------------------
+
+/// What an entry name can do to a terminal: retitle it, erase the line and
+/// print a fake success.
+const TERMINAL_ATTACK: &str = "\u{1b}]0;PWNED\u{7}\u{1b}[2K\r\u{1b}[32mopened OK\u{1b}[0m";
+
+/// Whether `bytes` hold nothing a terminal would obey or reorder (but the
+/// line feeds that end lines).
+fn shows_safely(bytes: &[u8]) -> bool {
+    !String::from_utf8_lossy(bytes)
+        .chars()
+        .any(|c| c != '\n' && tgseal_core::untrusted::is_hidden(c))
+}
+
+#[test]
+fn entry_names_with_terminal_escapes_are_shown_escaped() {
+    let work = tempfile::tempdir().unwrap();
+    // Skipped (a FIFO entry): named in a note.
+    let fifo = Raw {
+        name: TERMINAL_ATTACK,
+        kind: tar::EntryType::Fifo,
+        link: "",
+        data: b"",
+    };
+    seal_folder(
+        &raw_tar(&[file("a.txt", b"alpha"), fifo]),
+        "notes",
+        &work.path().join("skip.tgseal"),
+    );
+    // Refused (`..`): named in the error.
+    let escaping = format!("../{TERMINAL_ATTACK}");
+    seal_folder(
+        &raw_tar(&[file(&escaping, b"x")]),
+        "evil",
+        &work.path().join("refuse.tgseal"),
+    );
+    for (sealed, code) in [("skip.tgseal", 0), ("refuse.tgseal", 1)] {
+        for json in [false, true] {
+            let out = format!("out-{sealed}-{json}");
+            let mut args = vec![sealed, "-O", &out];
+            if json {
+                args.push("--json");
+            }
+            let assert = decrypt(work.path(), &args).assert().code(code);
+            let output = assert.get_output();
+            for stream in [&output.stderr, &output.stdout] {
+                assert!(
+                    shows_safely(stream),
+                    "{sealed}: {:?}",
+                    String::from_utf8_lossy(stream)
+                );
+            }
+            let shown = String::from_utf8_lossy(if json { &output.stdout } else { &output.stderr })
+                .into_owned();
+            assert!(
+                shown.contains("PWNED"),
+                "{sealed}: the name is shown: {shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_stored_name_loses_its_bidi_controls() {
+    // "invoice" RLO "gpj.exe" displays as "invoiceexe.jpg".
+    let work = tempfile::tempdir().unwrap();
+    let metadata = Metadata::file("invoice\u{202e}gpj.exe", Some(2), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, b"MZ", &EncryptOptions::default());
+    std::fs::write(work.path().join("invoice.tgseal"), sealed).unwrap();
+    let assert = decrypt(work.path(), &["invoice.tgseal", "-O", "out", "--json"])
+        .assert()
+        .success();
+    assert_eq!(entries(&work.path().join("out")), ["invoicegpj.exe"]);
+    let output = assert.get_output();
+    assert!(shows_safely(&output.stderr) && shows_safely(&output.stdout));
+}
+
+#[test]
+fn a_stored_name_too_long_for_the_file_system_is_shortened_and_said() {
+    // 304 bytes: FORMAT.md allows 1024, Linux 255 ("File name too long").
+    let long = format!("{}.pdf", "\u{436}".repeat(150));
+    let work = tempfile::tempdir().unwrap();
+    let metadata = Metadata::file(long.as_str(), Some(4), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, b"%PDF", &EncryptOptions::default());
+    std::fs::write(work.path().join("long.tgseal"), sealed).unwrap();
+    decrypt(work.path(), &["long.tgseal", "-O", "out"])
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("304 bytes long").and(predicate::str::contains("shortened")),
+        );
+    let restored = format!("{}.pdf", "\u{436}".repeat(125));
+    assert_eq!(entries(&work.path().join("out")), [restored.clone()]);
+    assert_eq!(
+        std::fs::read(work.path().join("out").join(&restored)).unwrap(),
+        b"%PDF"
+    );
+}
+
+// ---- outputs that would replace an input or each other (#13 item 4) ----------
+
+/// `name` sealed (with the core, as a hostile sender could) to store
+/// `stored`, holding `content`, at `dir/name`.
+fn seal_storing(dir: &Path, name: &str, stored: &str, content: &[u8]) {
+    let metadata = Metadata::file(stored, Some(content.len() as u64), None);
+    let master = sealing::master(PASS, TINY_KDF);
+    let sealed = sealing::seal(&master, &metadata, content, &EncryptOptions::default());
+    std::fs::write(dir.join(name), sealed).unwrap();
+}
+
+#[test]
+fn a_stored_name_that_is_the_sealed_file_itself_is_refused_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "report.tgseal", "report.tgseal", b"plain");
+    let before = std::fs::read(dir.path().join("report.tgseal")).unwrap();
+    let assert = decrypt(dir.path(), &["report.tgseal", "--force", "--json"])
+        .assert()
+        .code(1);
+    let record: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(record["error_kind"], "output_is_input");
+    assert_eq!(
+        std::fs::read(dir.path().join("report.tgseal")).unwrap(),
+        before
+    );
+    assert_eq!(entries(dir.path()), ["report.tgseal"]);
+}
+
+#[test]
+fn a_stored_name_that_is_another_input_of_the_call_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "a.tgseal", "b.tgseal", b"from a");
+    seal_storing(dir.path(), "b.tgseal", "b.txt", b"from b");
+    let b_before = std::fs::read(dir.path().join("b.tgseal")).unwrap();
+    decrypt(dir.path(), &["a.tgseal", "b.tgseal", "--force", "-j", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is a file this call reads"));
+    assert_eq!(
+        std::fs::read(dir.path().join("b.tgseal")).unwrap(),
+        b_before
+    );
+    assert_eq!(std::fs::read(dir.path().join("b.txt")).unwrap(), b"from b");
+}
+
+#[test]
+fn two_inputs_storing_one_name_get_distinct_outputs_and_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    seal_storing(dir.path(), "first.tgseal", "report.pdf", b"first");
+    seal_storing(dir.path(), "second.tgseal", "report.pdf", b"second");
+    let assert = decrypt(
+        dir.path(),
+        &[
+            "first.tgseal",
+            "second.tgseal",
+            "-O",
+            "out",
+            "--force",
+            "-j",
+            "1",
+            "--json",
+        ],
+    )
+    .assert()
+    .success();
+    let out = dir.path().join("out");
+    assert_eq!(entries(&out), ["report (2).pdf", "report.pdf"]);
+    let mut contents = [
+        std::fs::read(out.join("report.pdf")).unwrap(),
+        std::fs::read(out.join("report (2).pdf")).unwrap(),
+    ];
+    contents.sort();
+    assert_eq!(contents, [b"first".to_vec(), b"second".to_vec()]);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("another input of this call is restored as"),
+        "{stdout}"
+    );
+}

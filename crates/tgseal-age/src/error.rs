@@ -4,6 +4,8 @@
 
 use std::io;
 
+use tgseal_core::untrusted::escape;
+
 /// Everything that can go wrong while encrypting to or decrypting from age.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,7 +26,7 @@ pub enum Error {
     )]
     MixedPassphrase,
     /// The ASCII armor is malformed.
-    #[error("the age file's ASCII armor is malformed ({0})")]
+    #[error("the age file's ASCII armor is malformed ({})", escape(.0))]
     BadArmor(String),
     /// The header MAC does not verify: the header was changed.
     #[error("the age file is damaged or was tampered with (its header MAC does not verify)")]
@@ -68,8 +70,10 @@ pub enum Error {
     /// The age file read from the parts of a split age file ends early. A
     /// missing last part looks exactly like this: no name can tell it is gone.
     #[error(
-        "the age file is truncated: its parts end with {last} before the file's final chunk; \
-         {next} is missing, or a part was cut short"
+        "the age file is truncated: its parts end with {} before the file's final chunk; \
+         {} is missing, or a part was cut short",
+        escape(last),
+        escape(next)
     )]
     PartsEndEarly {
         /// The file name of the last part found.
@@ -79,7 +83,8 @@ pub enum Error {
     },
     /// A part of a split age file is missing: a gap in the numbers.
     #[error(
-        "{name}: part {number} of the split age file is missing (parts up to {highest} were found; every part is needed)"
+        "{}: part {number} of the split age file is missing (parts up to {highest} were found; every part is needed)",
+        escape(name)
     )]
     MissingPart {
         /// The file name the missing part would have.
@@ -90,7 +95,11 @@ pub enum Error {
         highest: u32,
     },
     /// Two files carry the same part number (`x.age.002` and `x.age.0002`).
-    #[error("{second}: is named as part {number}, like {first} (a duplicated part)")]
+    #[error(
+        "{}: is named as part {number}, like {} (a duplicated part)",
+        escape(second),
+        escape(first)
+    )]
     DuplicatePart {
         /// The part number.
         number: u32,
@@ -100,13 +109,13 @@ pub enum Error {
         second: String,
     },
     /// What was given is not (a folder of) the parts of one split age file.
-    #[error("{0}")]
+    #[error("{}", escape(.0))]
     NotParts(String),
     /// A recipient given on the command line or in a recipients file is not usable.
-    #[error("invalid recipient: {0}")]
+    #[error("invalid recipient: {}", escape(.0))]
     InvalidRecipient(String),
     /// An identity file could not be used.
-    #[error("cannot use the identity file {path}: {reason}")]
+    #[error("cannot use the identity file {}: {}", escape(path), escape(reason))]
     Identity {
         /// The identity file.
         path: String,

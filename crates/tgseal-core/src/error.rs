@@ -1,7 +1,12 @@
 //! The one error type of the core. Its `Display` text is written for the person
-//! reading it in a terminal or a dialog.
+//! reading it in a terminal or a dialog. Text an error carries may come from
+//! a hostile file (an archive entry's name, a part's file name): `Display`
+//! shows it through [`escape`], so no message carries a terminal escape or a
+//! bidirectional control.
 
 use std::io;
+
+use crate::untrusted::{escape, escape_path};
 
 /// Everything that can go wrong while encrypting or decrypting.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +26,7 @@ pub enum Error {
     #[error("not a tgseal sealed file")]
     NotSealed,
     /// A tgseal file of a format version (or algorithm) this build does not know.
-    #[error("unsupported tgseal format: {0}")]
+    #[error("unsupported tgseal format: {}", escape(.0))]
     UnsupportedVersion(String),
     /// The header asks for KDF work above the decryption cap (FORMAT.md §2.3).
     #[error(
@@ -43,7 +48,7 @@ pub enum Error {
     #[error("the passphrase is not valid UTF-8 text")]
     PassphraseNotUtf8,
     /// The file name to store is not acceptable (too long, contains `/` or NUL).
-    #[error("invalid file name to store: {0}")]
+    #[error("invalid file name to store: {}", escape(.0))]
     InvalidName(String),
     /// The input did not have the size announced when sealing started.
     #[error(
@@ -56,19 +61,26 @@ pub enum Error {
         actual: u64,
     },
     /// The output file exists and overwriting was not allowed.
-    #[error("{} already exists", .0.display())]
+    #[error("{} already exists", escape_path(.0))]
     OutputExists(std::path::PathBuf),
+    /// The output would replace a file being read: a stored name (the
+    /// sender's choice) that names the sealed file itself, or another input.
+    #[error(
+        "{} is a file this call reads; it is not overwritten, whatever the sealed file names its content",
+        escape_path(.0)
+    )]
+    OutputIsInput(std::path::PathBuf),
     /// A folder archive holds an entry that would be written outside the
     /// destination folder (absolute path, `..`, or a link that escapes it).
-    #[error("refused to extract the folder: {0}")]
+    #[error("refused to extract the folder: {}", escape(.0))]
     UnsafeArchive(String),
     /// The folder archive inside a sealed file (which did authenticate) is not
     /// a readable tar stream: whoever sealed it wrote a broken archive.
-    #[error("the folder archive inside the sealed file is malformed: {0}")]
+    #[error("the folder archive inside the sealed file is malformed: {}", escape(.0))]
     BadArchive(String),
     /// A part of a split sealed file (FORMAT.md §10) is missing, duplicated,
     /// misnamed, truncated or from another set. `name` is the part's file name.
-    #[error("{name}: {problem}")]
+    #[error("{}: {problem}", escape(name))]
     BrokenPart {
         /// The file name of the part concerned (or expected).
         name: String,
@@ -76,7 +88,7 @@ pub enum Error {
         problem: PartProblem,
     },
     /// Pasted armored text (FORMAT.md §11.2) is incomplete or mixes messages.
-    #[error("cannot open the pasted text: {0}")]
+    #[error("cannot open the pasted text: {}", escape(.0))]
     TextPieces(String),
     /// Padding was asked for content whose size is not known in advance.
     #[error("cannot pad: {0}")]
@@ -85,7 +97,7 @@ pub enum Error {
     #[error("cancelled")]
     Cancelled,
     /// Reading or writing failed.
-    #[error("{}", io_message(.0))]
+    #[error("{}", escape(&io_message(.0)))]
     Io(#[from] io::Error),
 }
 
@@ -115,6 +127,7 @@ impl Error {
             Error::InvalidName(_) => "invalid_name",
             Error::InputChanged { .. } => "input_changed",
             Error::OutputExists(_) => "output_exists",
+            Error::OutputIsInput(_) => "output_is_input",
             Error::UnsafeArchive(_) => "unsafe_archive",
             Error::BadArchive(_) => "bad_archive",
             Error::BrokenPart { problem, .. } => problem.kind(),
@@ -148,7 +161,10 @@ pub enum PartProblem {
         count: u32,
     },
     /// Two files hold the same part.
-    #[error("holds part {number}, which {other} holds too (a duplicated part)")]
+    #[error(
+        "holds part {number}, which {} holds too (a duplicated part)",
+        escape(other)
+    )]
     Duplicate {
         /// The part number both hold.
         number: u32,
@@ -236,5 +252,34 @@ mod tests {
         }
         let other = Error::from(io::Error::new(io::ErrorKind::NotFound, "gone"));
         assert_eq!(other.to_string(), "gone");
+    }
+
+    #[test]
+    fn text_from_a_hostile_file_is_escaped_in_every_message() {
+        let evil = "\u{1b}]0;PWNED\u{7}x\u{202e}";
+        for err in [
+            Error::UnsafeArchive(format!("the entry {evil} contains '..'")),
+            Error::BadArchive(evil.into()),
+            Error::TextPieces(evil.into()),
+            Error::UnsupportedVersion(evil.into()),
+            Error::InvalidName(evil.into()),
+            Error::OutputExists(evil.into()),
+            Error::Io(io::Error::other(evil)),
+            Error::BrokenPart {
+                name: evil.into(),
+                problem: PartProblem::Duplicate {
+                    number: 2,
+                    other: evil.into(),
+                },
+            },
+        ] {
+            let text = err.to_string();
+            assert!(
+                !text.chars().any(crate::untrusted::is_hidden),
+                "{}: {text:?}",
+                err.kind()
+            );
+            assert!(text.contains("\\u{1b}]0;PWNED"), "{text}");
+        }
     }
 }

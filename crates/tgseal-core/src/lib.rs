@@ -66,6 +66,7 @@ mod error;
 pub mod generate;
 pub mod names;
 pub mod strength;
+pub mod untrusted;
 
 pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};

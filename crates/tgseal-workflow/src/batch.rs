@@ -189,7 +189,7 @@ fn collect(
         } else {
             notes.push(format!(
                 "skipped {}: not a regular file",
-                root.join(&rel_child).display()
+                tgseal_core::untrusted::escape_path(&root.join(&rel_child))
             ));
         }
     }
@@ -390,6 +390,7 @@ mod tests {
             .decrypt(
                 &DecryptTarget::Folder(out.clone()),
                 false,
+                &crate::Claims::default(),
                 &keyring,
                 &DecryptOptions::default(),
                 &Control::new(),

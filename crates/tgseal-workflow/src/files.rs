@@ -82,13 +82,20 @@ pub(crate) fn refuse_existing(target: &Path, overwrite: bool) -> Result<()> {
 }
 
 /// The name prefix of a temporary sibling of `target` (`.report.pdf.`): hidden,
-/// and recognisable as belonging to it.
+/// and recognisable as belonging to it. A long target name is cut (at a
+/// character boundary) so that the prefix, the random part and `.tmp` still
+/// fit in a 255-byte file name.
 pub(crate) fn temp_prefix(target: &Path) -> String {
-    let stem = target
+    const MAX_STEM: usize = 200;
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    format!(".{stem}.")
+    let mut end = name.len().min(MAX_STEM);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
 }
 
 /// `report.pdf` → `report.pdf.tgseal`.
@@ -115,18 +122,13 @@ pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
     }
 }
 
-/// Keeps the last path component, drops control characters; refuses what could
-/// not be a file name (empty, `.`, `..`). A sealed file's stored name is
-/// authenticated, but it came from whoever sealed it: never trust it as a path.
+/// Keeps the last path component, drops control, bidirectional and other
+/// invisible characters, shortens a name too long for a file system; refuses
+/// what could not be a file name (empty, `.`, `..`). A sealed file's stored
+/// name is authenticated, but it came from whoever sealed it: never trust it
+/// as a path (the rules: `tgseal_core::untrusted::restored_name`).
 pub fn safe_base_name(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        None
-    } else {
-        Some(cleaned)
-    }
+    tgseal_core::untrusted::restored_name(name).map(|restored| restored.name)
 }
 
 /// The metadata for sealing the file at `path` (name, size, modification time).
@@ -173,6 +175,10 @@ mod tests {
         assert_eq!(restored_name("..", sealed), "holiday.jpg");
         assert_eq!(restored_name("", sealed), "holiday.jpg");
         assert_eq!(restored_name("bad\u{7}\nname", sealed), "badname");
+        assert_eq!(
+            restored_name("invoice\u{202e}gpj.exe", sealed),
+            "invoicegpj.exe"
+        );
         assert_eq!(restored_name("", Path::new("blob")), "blob.decrypted");
     }
 

@@ -23,6 +23,7 @@ use tar::{EntryType, HeaderMode};
 
 use tgseal_core::archive::{Step, check_link_lexically, safe_relative, steps};
 use tgseal_core::lift;
+use tgseal_core::untrusted::escape_path;
 use tgseal_core::{
     ContentKind, Control, DecryptOptions, Decryptor, Error, Metadata, Result, Summary,
 };
@@ -153,7 +154,7 @@ fn add_children(
         } else {
             notes.push(format!(
                 "skipped {}: not a regular file, folder or symbolic link",
-                path.display()
+                escape_path(&path)
             ));
         }
     }
@@ -296,7 +297,8 @@ fn extract(reader: PipeReader, dest: &Path) -> Result<Extraction> {
         let kind = header.entry_type();
         let mode = header.mode().unwrap_or(0o644) & 0o777;
         let mtime = header.mtime().ok();
-        let shown = rel.display().to_string();
+        // The entry's name is the sender's choice: shown escaped (§4.3).
+        let shown = escape_path(&rel);
         if rel.as_os_str().is_empty() {
             if kind.is_dir() {
                 done.modes.push((PathBuf::new(), mode));
@@ -370,8 +372,8 @@ fn extract(reader: PipeReader, dest: &Path) -> Result<Extraction> {
             }
             other => {
                 done.notes.push(format!(
-                    "skipped {shown}: unsupported archive entry type {:?}",
-                    other.as_byte() as char
+                    "skipped {shown}: unsupported archive entry type {:#04x}",
+                    other.as_byte()
                 ));
             }
         }
@@ -416,14 +418,14 @@ fn make_parents(dest: &Path, rel: &Path) -> Result<()> {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(Error::UnsafeArchive(format!(
                     "the entry {} goes through a symbolic link",
-                    rel.display()
+                    escape_path(rel)
                 )));
             }
             Ok(m) if m.is_dir() => {}
             Ok(_) => {
                 return Err(Error::BadArchive(format!(
                     "the entry {} is below something that is not a folder",
-                    rel.display()
+                    escape_path(rel)
                 )));
             }
             Err(_) => fs::create_dir(&at)?,
@@ -438,7 +440,7 @@ fn remove_non_dir(path: &Path, rel: &Path) -> Result<()> {
     match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => Err(Error::BadArchive(format!(
             "the entry {} would replace a folder",
-            rel.display()
+            escape_path(rel)
         ))),
         Ok(_) => Ok(fs::remove_file(path)?),
         Err(_) => Ok(()),

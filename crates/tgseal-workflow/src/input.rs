@@ -16,6 +16,7 @@ use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC, Su
 use crate::age::input::{AgeInput, Unlock as AgeUnlock};
 use crate::age::parts::is_age_part;
 use crate::batch::{Outcome, decrypt_opened};
+use crate::claims::Claims;
 use crate::files::{AtomicFile, DecryptTarget, parent_dir};
 use crate::parts::is_part_file;
 use crate::sealed::SealedInput;
@@ -105,17 +106,21 @@ impl Input {
 
     /// Opens it into `target` atomically: nothing appears under the final
     /// name before the last chunk verified, and a failure leaves nothing.
+    /// `claims` are the call's inputs and outputs: a restored name never
+    /// replaces one of them (see [`Claims`]).
     pub fn open(
         &self,
         target: &DecryptTarget,
         overwrite: bool,
+        claims: &Claims,
         unlock: &Unlock<'_>,
         options: &DecryptOptions,
         control: &Control,
     ) -> Result<Outcome> {
         match self {
             Input::Sealed(sealed) => {
-                Ok(sealed.decrypt(target, overwrite, keyring(unlock)?, options, control)?)
+                let keyring = keyring(unlock)?;
+                Ok(sealed.decrypt(target, overwrite, claims, keyring, options, control)?)
             }
             Input::Age(age) => {
                 let with = age_with(age_unlock(age, unlock.identities)?, unlock)?;

@@ -23,7 +23,8 @@
 //! use tgseal_age::Identities;
 //! use tgseal_core::{Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase};
 //! use tgseal_workflow::{
-//!     BatchKeys, DecryptTarget, Destination, Format, Input, ShapeOptions, Source, Unlock, seal,
+//!     BatchKeys, Claims, DecryptTarget, Destination, Format, Input, ShapeOptions, Source, Unlock,
+//!     seal,
 //! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -52,6 +53,7 @@
 //! let opened = input.open(
 //!     &DecryptTarget::Folder(out.clone()),
 //!     false,
+//!     &Claims::default(),
 //!     &unlock,
 //!     &DecryptOptions::default(),
 //!     &Control::new(),
@@ -67,6 +69,7 @@
 
 pub mod age;
 pub mod batch;
+pub mod claims;
 mod error;
 pub mod files;
 pub mod folder;
@@ -77,6 +80,7 @@ mod seal;
 pub mod sealed;
 
 pub use batch::{BatchKeys, Outcome};
+pub use claims::Claims;
 pub use error::{Class, Error, Fault, Remedy, Result};
 pub use files::DecryptTarget;
 pub use input::{

@@ -363,7 +363,8 @@ impl PartSet {
         headers.sort_by_key(|h| h.3.number);
         let mut parts = Vec::with_capacity(headers.len());
         for (file, name, _, header, size) in headers {
-            let expected = PART_HEADER_LEN as u64 + header.payload_len;
+            // `parse` refused lengths whose sum overflows (§10).
+            let expected = header.part_len().unwrap_or(u64::MAX);
             if size != expected {
                 return Err(Error::BrokenPart {
                     name,
@@ -393,7 +394,9 @@ impl PartSet {
 
     /// Total bytes of the sealed stream the parts carry.
     pub fn sealed_len(&self) -> u64 {
-        self.parts.iter().map(|(_, len)| len).sum()
+        self.parts
+            .iter()
+            .fold(0u64, |sum, (_, len)| sum.saturating_add(*len))
     }
 
     /// The sealed stream: the parts' payloads, concatenated in order.
@@ -457,11 +460,12 @@ impl Read for PartReader {
                 }
                 if reader.limit() > 0 {
                     // The part shrank since it was checked.
-                    let actual = PART_HEADER_LEN as u64 + *expected - reader.limit();
+                    let header = PART_HEADER_LEN as u64;
+                    let actual = header.saturating_add(*expected - reader.limit());
                     return Err(std::io::Error::other(Error::BrokenPart {
                         name: file_name_of(path),
                         problem: PartProblem::Truncated {
-                            expected: PART_HEADER_LEN as u64 + *expected,
+                            expected: header.saturating_add(*expected),
                             actual,
                         },
                     }));
@@ -502,6 +506,48 @@ mod tests {
         assert_eq!(back, data);
         // Only the parts remain: no temporary files.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), parts.len());
+    }
+
+    #[test]
+    fn a_part_length_near_u64_max_is_reported_without_wrapping() {
+        // §10: 40 + payload length must fit in a u64; before checked
+        // arithmetic this said "announces 39 bytes" (or panicked).
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = PartWriter::create(dir.path(), "x.tgseal", 1024, false).unwrap();
+        writer.write_all(&[7u8; 100]).unwrap();
+        let parts = writer.finish().unwrap();
+        let mut bytes = std::fs::read(&parts[0]).unwrap();
+        bytes[32..40].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+        std::fs::write(&parts[0], &bytes).unwrap();
+        let err = PartSet::find(&parts[0]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BrokenPart {
+                    problem: PartProblem::NotAPart(_),
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("39"), "{err}");
+        // The longest length that fits is a truncated part, with the true numbers.
+        bytes[32..40].copy_from_slice(&(u64::MAX - 40).to_le_bytes());
+        std::fs::write(&parts[0], &bytes).unwrap();
+        let err = PartSet::find(&parts[0]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::BrokenPart {
+                    problem: PartProblem::Truncated {
+                        expected: u64::MAX,
+                        actual: 140
+                    },
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

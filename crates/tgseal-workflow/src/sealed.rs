@@ -12,9 +12,11 @@ use tgseal_core::armor::{self, ArmorReader};
 use tgseal_core::lift;
 use tgseal_core::names::SEALED_EXTENSION;
 use tgseal_core::split::{self, PART_MAGIC};
+use tgseal_core::untrusted;
 use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
 
 use crate::batch::{Outcome, decrypt_opened};
+use crate::claims::Claims;
 use crate::files::DecryptTarget;
 use crate::parts::{self, PartSet};
 
@@ -97,6 +99,14 @@ impl SealedInput {
         }
     }
 
+    /// The files the sealed bytes are read from.
+    pub fn files(&self) -> Vec<&Path> {
+        match self {
+            SealedInput::Binary(path) | SealedInput::Armored(path) => vec![path.as_path()],
+            SealedInput::Parts(set) => set.paths().collect(),
+        }
+    }
+
     /// How many files the sealed bytes are read from.
     pub fn file_count(&self) -> usize {
         match self {
@@ -140,19 +150,40 @@ impl SealedInput {
 
     /// Decrypts into `target` atomically: a file appears only after its
     /// final chunk verified, a folder is extracted into a temporary folder
-    /// renamed into place.
+    /// renamed into place. The output is never a file the call reads, and
+    /// never one another input of the call restored ([`Claims`]).
     pub fn decrypt(
         &self,
         target: &DecryptTarget,
         overwrite: bool,
+        claims: &Claims,
         keyring: &Keyring,
         options: &DecryptOptions,
         control: &Control,
     ) -> Result<Outcome> {
         let run = || -> Result<Outcome> {
             let decryptor = Decryptor::new(self.reader()?, keyring)?;
-            let output = target.output_for(&decryptor.metadata().name, &self.name_source());
+            let stored = decryptor.metadata().name.clone();
+            let named = target.output_for(&stored, &self.name_source());
+            let mut notes = Vec::new();
+            let output = match target {
+                DecryptTarget::Folder(_) => {
+                    notes.extend(name_note(&stored));
+                    let claimed = claims.claim(&named);
+                    if claimed != named {
+                        notes.push(format!(
+                            "another input of this call is restored as {}; this one as {}",
+                            untrusted::escape_path(&named),
+                            untrusted::escape_path(&claimed)
+                        ));
+                    }
+                    claimed
+                }
+                DecryptTarget::Path(_) => named,
+            };
+            claims.refuse_input(&output, self.files())?;
             let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
+            outcome.notes.splice(0..0, notes);
             if let SealedInput::Parts(set) = self {
                 outcome
                     .notes
@@ -162,6 +193,28 @@ impl SealedInput {
         };
         run().map_err(lift)
     }
+}
+
+/// What to tell the user when the stored name could not be used as it is
+/// (FORMAT.md §4.2): cleaned of hidden characters or a path, or shortened to
+/// what file systems accept.
+fn name_note(stored: &str) -> Option<String> {
+    let restored = untrusted::restored_name(stored)?;
+    let what = match (restored.cleaned, restored.shortened) {
+        (_, true) => format!(
+            "the stored name is {} bytes long, more than a file name may be; shortened",
+            stored.len()
+        ),
+        (true, false) => {
+            "the stored name holds hidden characters or a path; they were removed".to_owned()
+        }
+        (false, false) => return None,
+    };
+    Some(format!(
+        "{what}: restored as {} (stored: {})",
+        untrusted::escape(&restored.name),
+        untrusted::escape(stored)
+    ))
 }
 
 /// Whether `path` is named like a part of a sealed file (`x.tgseal.001`).
@@ -234,6 +287,7 @@ mod tests {
         SealedInput::find(path)?.decrypt(
             &DecryptTarget::Folder(dir.to_path_buf()),
             false,
+            &Claims::default(),
             &keyring(pass),
             &DecryptOptions::default(),
             &Control::new(),

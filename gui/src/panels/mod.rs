@@ -31,8 +31,13 @@ impl TgsealApp {
 }
 
 /// `path` with the `alias` prefix (a test's stand-in folder), else the home
-/// folder, written short: `~/Documents/a.pdf` rather than the full path.
+/// folder, written short: `~/Documents/a.pdf` rather than the full path;
+/// escaped, since a restored name is the sender's choice.
 fn shown_path(path: &Path, alias: Option<&(PathBuf, String)>) -> String {
+    tgseal_core::untrusted::escape(&short_path(path, alias)).into_owned()
+}
+
+fn short_path(path: &Path, alias: Option<&(PathBuf, String)>) -> String {
     let home = std::env::var_os(if cfg!(windows) { "USERPROFILE" } else { "HOME" })
         .filter(|h| !h.is_empty())
         .map(|h| (PathBuf::from(h), "~".to_owned()));

@@ -325,6 +325,7 @@ pub fn open_any_with_core(sealed: &Path, into: &Path, passphrase: &str) -> PathB
         .open(
             &DecryptTarget::Folder(into.to_path_buf()),
             false,
+            &tgseal_workflow::Claims::default(),
             &unlock,
             &DecryptOptions::default(),
             &Control::new(),

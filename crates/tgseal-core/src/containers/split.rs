@@ -162,7 +162,19 @@ impl PartHeader {
         if header.payload_len == 0 {
             return Err(PartProblem::NotAPart("it announces an empty payload"));
         }
+        if header.part_len().is_none() {
+            return Err(PartProblem::NotAPart(
+                "it announces a payload longer than any file can be",
+            ));
+        }
         Ok(header)
+    }
+
+    /// The length of the whole part file, header included: 40 + payload
+    /// length, or `None` when that does not fit in a u64 (§10: such a
+    /// header is not a part).
+    pub fn part_len(&self) -> Option<u64> {
+        self.payload_len.checked_add(PART_HEADER_LEN as u64)
     }
 }
 
@@ -193,6 +205,30 @@ mod tests {
         assert!(parse_part_size("12").is_err());
         assert!(parse_part_size("5X").is_err());
         assert!(parse_part_size("").is_err());
+    }
+
+    #[test]
+    fn part_lengths_near_u64_max_are_not_parts() {
+        let header = |payload_len| {
+            PartHeader {
+                set_id: [1; 16],
+                number: 1,
+                count: 1,
+                payload_len,
+            }
+            .to_bytes()
+        };
+        for too_long in [u64::MAX, u64::MAX - 1, u64::MAX - 39] {
+            assert_eq!(
+                PartHeader::parse(&header(too_long)),
+                Err(PartProblem::NotAPart(
+                    "it announces a payload longer than any file can be"
+                )),
+                "{too_long}"
+            );
+        }
+        let longest = PartHeader::parse(&header(u64::MAX - 40)).unwrap();
+        assert_eq!(longest.part_len(), Some(u64::MAX));
     }
 
     #[test]

@@ -326,6 +326,11 @@ impl Metadata {
                 "padding needs the content length to be known in advance".into(),
             ));
         }
+        if self.content_len.is_some() && self.payload_len().is_none() {
+            return Err(Error::CannotPad(
+                "the content length plus the padding exceeds 2^64 - 1 bytes",
+            ));
+        }
         Ok(())
     }
 
@@ -382,6 +387,11 @@ impl Metadata {
         if padding_len > 0 && content_len.is_none() {
             return Err(bad("padding without a content length"));
         }
+        // §4.2: the payload length is the u64 sum; a sum that does not fit
+        // would leave no length to check the payload against.
+        if content_len.is_some_and(|n| n.checked_add(padding_len).is_none()) {
+            return Err(bad("content length plus padding length overflows"));
+        }
         Ok(Metadata {
             kind,
             name,
@@ -391,7 +401,9 @@ impl Metadata {
         })
     }
 
-    /// The exact payload length in plaintext bytes, when known.
+    /// The exact payload length in plaintext bytes, when known. A decoded
+    /// record with a known content length always has one (§4.2: the sum fits
+    /// in a u64, or the file is damaged).
     pub(crate) fn payload_len(&self) -> Option<u64> {
         self.content_len
             .and_then(|n| n.checked_add(self.padding_len))
@@ -462,5 +474,26 @@ mod tests {
         }
         let long = "x".repeat(MAX_NAME_LEN + 1);
         assert!(Metadata::file(long, None, None).validate().is_err());
+    }
+
+    #[test]
+    fn a_length_sum_over_u64_is_damage() {
+        // §4.2: content 1 byte + padding 2^64 - 1 does not fit in a u64.
+        let overflowing = Metadata {
+            kind: ContentKind::File,
+            name: "x".into(),
+            content_len: Some(1),
+            padding_len: u64::MAX,
+            modified: None,
+        };
+        assert!(overflowing.validate().is_err());
+        let mut record = Metadata::file("x", Some(1), None).encode().unwrap();
+        record[10..18].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(Metadata::decode(&record), Err(Error::Tampered(_))));
+        // The largest sum that fits is fine.
+        record[2..10].copy_from_slice(&(u64::MAX - 1 - 5).to_le_bytes());
+        record[10..18].copy_from_slice(&5u64.to_le_bytes());
+        let fits = Metadata::decode(&record).unwrap();
+        assert_eq!(fits.payload_len(), Some(u64::MAX - 1));
     }
 }

@@ -173,7 +173,7 @@ pub(crate) fn open_payload(
                 return Err(Error::Truncated);
             }
             if cipher.open(index, last, buf) {
-                return Ok(());
+                return empty_final_chunk(index, last, buf);
             }
             // Every chunk before this one verified as a middle chunk, so each was full.
             let done = index.saturating_mul(chunk_size.bytes() as u64);
@@ -233,6 +233,7 @@ fn open_sequential(
                 expected_len,
             ));
         }
+        empty_final_chunk(index, !more, &current)?;
         plaintext += current.len() as u64;
         sink(&current)?;
         control.report(plaintext, expected_len);
@@ -245,6 +246,17 @@ fn open_sequential(
             .ok_or(Error::Tampered("too many chunks"))?;
     }
     checked_length(plaintext, expected_len)
+}
+
+/// §5: a final chunk may be empty only when it is the only chunk (an empty
+/// payload). A writer never ends a payload with an empty chunk after a full
+/// one, so a reader that met one would accept a second encoding of the same
+/// plaintext: refuse it.
+fn empty_final_chunk(index: u64, last: bool, plain: &[u8]) -> Result<()> {
+    if last && index > 0 && plain.is_empty() {
+        return Err(Error::Tampered("an empty final chunk follows a full chunk"));
+    }
+    Ok(())
 }
 
 /// The plaintext length, once every chunk verified: it must be what the

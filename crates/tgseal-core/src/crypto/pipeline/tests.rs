@@ -408,3 +408,32 @@ proptest! {
         prop_assert!(delivered == plain);
     }
 }
+
+#[test]
+fn an_empty_final_chunk_after_a_full_one_is_refused() {
+    // §5: a full chunk sealed as a middle chunk, then an empty final chunk.
+    // Same plaintext as one full final chunk, but not what a writer writes.
+    let plain = content(chunk().bytes());
+    let mut first = plain.clone();
+    cipher().seal(0, false, &mut first);
+    let mut last = Vec::new();
+    cipher().seal(1, true, &mut last);
+    let sealed = [first, last].concat();
+    for threads in THREADS {
+        for expected in [None, Some(plain.len() as u64)] {
+            let (result, _) = open(&sealed, expected, threads);
+            assert_eq!(
+                describe(&result),
+                "tampered: the sealed file is damaged or was tampered with \
+                 (an empty final chunk follows a full chunk)",
+                "{threads} threads, expected {expected:?}"
+            );
+        }
+    }
+    // An empty payload is one empty final chunk, and opens.
+    let mut only = Vec::new();
+    cipher().seal(0, true, &mut only);
+    for threads in THREADS {
+        assert_eq!(describe(&open(&only, Some(0), threads).0), "ok 0");
+    }
+}
