@@ -517,9 +517,13 @@ mod tests {
         writer.write_all(&[7u8; 100]).unwrap();
         let parts = writer.finish().unwrap();
         let mut bytes = std::fs::read(&parts[0]).unwrap();
-        bytes[32..40].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
-        std::fs::write(&parts[0], &bytes).unwrap();
-        let err = PartSet::find(&parts[0]).unwrap_err();
+        // The part announcing `len` payload bytes, and what finding its set says.
+        let mut announce = |len: u64| {
+            bytes[32..40].copy_from_slice(&len.to_le_bytes());
+            std::fs::write(&parts[0], &bytes).unwrap();
+            PartSet::find(&parts[0]).unwrap_err()
+        };
+        let err = announce(u64::MAX - 1);
         assert!(
             matches!(
                 err,
@@ -532,9 +536,7 @@ mod tests {
         );
         assert!(!err.to_string().contains("39"), "{err}");
         // The longest length that fits is a truncated part, with the true numbers.
-        bytes[32..40].copy_from_slice(&(u64::MAX - 40).to_le_bytes());
-        std::fs::write(&parts[0], &bytes).unwrap();
-        let err = PartSet::find(&parts[0]).unwrap_err();
+        let err = announce(u64::MAX - 40);
         assert!(
             matches!(
                 err,

@@ -269,13 +269,8 @@ mod tests {
             dir,
             name: "data.bin.tgseal".into(),
         };
-        let sealed = seal_to(
-            Source::Path(input),
-            destination,
-            false,
-            &format,
-            &Control::new(),
-        );
+        let control = Control::new();
+        let sealed = seal_to(Source::Path(input), destination, false, &format, &control);
         sealed.unwrap().outputs
     }
 
