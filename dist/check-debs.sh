@@ -45,7 +45,7 @@ expect "$work/cli" usr/bin/tgseal \
   usr/share/fish/vendor_completions.d/tgseal.fish \
   usr/share/doc/tgseal/copyright
 # One man page per command that `tgseal --help` lists.
-commands=$("$work/cli/usr/bin/tgseal" --help | awk '/^Commands:/ {on=1; next} on && NF==0 {exit} on && $1 != "help" {print $1}')
+commands=$("$work/cli/usr/bin/tgseal" --help | awk '/^Commands:/ {on=1; next} on && NF==0 {exit} on && /^  [a-z]/ && $1 != "help" {print $1}')
 [ -n "$commands" ] || fail "no commands in tgseal --help"
 for command in $commands; do
   expect "$work/cli" "usr/share/man/man1/tgseal-$command.1.gz"
@@ -118,8 +118,12 @@ tgseal encrypt plain.txt -o armored.tgseal.txt -q --kdf interactive --allow-weak
 cp armored.tgseal.txt renamed-armor.txt
 
 # xdg-mime in a bare session ("generic" desktop) asks File::MimeInfo, which
-# reads the shared-mime-info database the package's trigger updated.
-unset XDG_CURRENT_DESKTOP DESKTOP_SESSION
+# reads the shared-mime-info database the package's trigger updated. A fresh
+# HOME: the user's own associations (~/.config/mimeapps.list) and the app's
+# settings stay out of it.
+unset XDG_CURRENT_DESKTOP DESKTOP_SESSION XDG_CONFIG_HOME XDG_DATA_HOME XDG_DATA_DIRS XDG_CONFIG_DIRS
+export HOME="$work/home"
+mkdir -p "$HOME"
 for file in plain.txt.tgseal renamed-download big.bin.tgseal.001 big.bin.tgseal.002 renamed-part \
   armored.tgseal.txt renamed-armor.txt; do
   type=$(xdg-mime query filetype "$file")

@@ -26,7 +26,7 @@ mkdir -p "$assets/man" "$assets/completions"
 "$tgseal" man >"$assets/man/tgseal.1"
 # One page per command, named like tgseal-encrypt(1); the commands are read
 # from --help so a new command gets its page without editing this script.
-commands=$("$tgseal" --help | awk '/^Commands:/ {on=1; next} on && NF==0 {exit} on && $1 != "help" {print $1}')
+commands=$("$tgseal" --help | awk '/^Commands:/ {on=1; next} on && NF==0 {exit} on && /^  [a-z]/ && $1 != "help" {print $1}')
 if [ -z "$commands" ]; then
   echo "deb.sh: found no commands in 'tgseal --help'" >&2
   exit 1
@@ -34,6 +34,8 @@ fi
 for command in $commands; do
   "$tgseal" man "$command" >"$assets/man/tgseal-$command.1"
 done
+# Debian compresses man pages; cargo-deb leaves files from target/ as they are.
+gzip -9n "$assets"/man/*.1
 "$tgseal" completions bash >"$assets/completions/tgseal.bash"
 "$tgseal" completions zsh >"$assets/completions/_tgseal"
 "$tgseal" completions fish >"$assets/completions/tgseal.fish"

@@ -1,5 +1,9 @@
 //! `tgseal-gui`: builds the window options and starts the app; nothing else.
 
+// A Windows GUI program: no console window next to the app when it is started
+// from Explorer (a double-clicked .tgseal file, the Start menu).
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use std::path::PathBuf;
 
 use eframe::egui;
@@ -8,6 +12,10 @@ use tgseal_gui::{Hooks, TgsealApp};
 /// Chooses the renderer: `wgpu` (Vulkan, else OpenGL, through wgpu) or `glow`
 /// (OpenGL directly). Both run on software rasterizers (lavapipe, llvmpipe).
 const RENDERER_ENV: &str = "TGSEAL_RENDERER";
+
+/// The window's icon (title bar, task bar); the same picture the packages
+/// install (dist/icons/).
+const ICON_PNG: &[u8] = include_bytes!("../../dist/icons/hicolor/128x128/apps/tgseal.png");
 
 fn main() -> eframe::Result {
     let chosen = std::env::var(RENDERER_ENV).ok();
@@ -35,9 +43,13 @@ fn run(renderer: eframe::Renderer) -> eframe::Result {
         .map(PathBuf::from)
         .map(|p| std::path::absolute(&p).unwrap_or(p))
         .collect();
+    let mut viewport = egui::ViewportBuilder::default();
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
         renderer,
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("tgseal")
             .with_app_id("tgseal")
             .with_inner_size([960.0, 640.0])
