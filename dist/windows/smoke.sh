@@ -20,14 +20,29 @@ fi
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+wineserver=$(command -v wineserver || echo "$(dirname "$wine")/wineserver")
+trap '"$wineserver" -k >/dev/null 2>&1 || true; "$wineserver" -w >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 # No Mono/Gecko installers, and no winemenubuilder: Wine would otherwise add
 # its own file associations to the desktop of whoever runs this.
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 "$wine" wineboot --init >/dev/null 2>&1 || fail "wineboot did not start"
+# The exe runs from a copy of the folder: Wine 8 (Debian 12) lacks
+# bcryptprimitives.dll, which Rust programs need on Windows 10+ (where it
+# always exists); a stand-in built here from wine/bcryptprimitives.c goes
+# beside the exe, where Windows looks for DLLs first. Never shipped.
+mkdir "$work/bin"
+cp "$windir/tgseal.exe" "$work/bin/"
+if [ ! -e "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" ]; then
+  here=$(cd "$(dirname "$0")" && pwd)
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bin/bcryptprimitives.dll" \
+    "$here/wine/bcryptprimitives.c" "$here/wine/bcryptprimitives.def" -lbcrypt ||
+    fail "this Wine lacks bcryptprimitives.dll and the stand-in did not build (apt-get install mingw-w64)"
+  echo "(Wine lacks bcryptprimitives.dll: using the stand-in from wine/bcryptprimitives.c)"
+fi
 export TGSEAL_PASSPHRASE="correct horse battery staple wine"
 kdf=(--kdf interactive --allow-weak -q)
-win() { "$wine" "$windir/tgseal.exe" "$@"; }
+win() { "$wine" "$work/bin/tgseal.exe" "$@"; }
+win --version >/dev/null || fail "tgseal.exe does not start under Wine"
 lin() { "$linux" "$@"; }
 winpath() { "$wine" winepath -w "$1" 2>/dev/null; }
 same() { cmp -s "$1" "$2" || fail "$1 and $2 differ"; }
@@ -103,12 +118,12 @@ set -e
 [ "$(ls -A wrong)" = "data.bin.tgseal" ] || fail "left behind: $(ls -A wrong)"
 
 echo "== register.cmd: .tgseal opens with tgseal-gui.exe"
-# In a copy of the folder; a CLI-only build stands in tgseal.exe for the app
-# (only the registry is checked here).
+# In a copy of the folder, where tgseal.exe stands in for the app: only the
+# registry is checked here.
 mkdir assoc
 cp "$windir/register.cmd" "$windir/unregister.cmd" assoc/
-if [ -f "$windir/tgseal-gui.exe" ]; then cp "$windir/tgseal-gui.exe" assoc/; else cp "$windir/tgseal.exe" assoc/tgseal-gui.exe; fi
-"$wine" cmd /c "$(winpath "$work/assoc/register.cmd")" >/dev/null 2>&1 || fail "register.cmd failed"
+cp "$windir/tgseal.exe" assoc/tgseal-gui.exe
+out=$("$wine" cmd /c "$(winpath "$work/assoc/register.cmd")" 2>&1) || fail "register.cmd failed: $out"
 command=$("$wine" reg query 'HKCU\Software\Classes\tgseal.SealedFile\shell\open\command' /ve 2>/dev/null | tr -d '\r')
 progid=$("$wine" reg query 'HKCU\Software\Classes\.tgseal' /ve 2>/dev/null | tr -d '\r')
 case "$progid" in *tgseal.SealedFile*) ;; *) fail ".tgseal is not tgseal.SealedFile: $progid" ;; esac
