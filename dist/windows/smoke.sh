@@ -23,7 +23,11 @@ work=$(mktemp -d)
 wineserver=$(command -v wineserver || echo "$(dirname "$wine")/wineserver")
 trap '"$wineserver" -k >/dev/null 2>&1 || true; "$wineserver" -w >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 # No Mono/Gecko installers, and no winemenubuilder: Wine would otherwise add
-# its own file associations to the desktop of whoever runs this.
+# its own file associations to the desktop of whoever runs this. A HOME of its
+# own, since Wine also creates folders under ~/.local/share.
+export HOME="$work/home"
+mkdir -p "$HOME"
+unset XDG_DATA_HOME XDG_CONFIG_HOME
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 "$wine" wineboot --init >/dev/null 2>&1 || fail "wineboot did not start"
 # The exe runs from a copy of the folder: Wine 8 (Debian 12) lacks
