@@ -9,7 +9,8 @@
 # the end, unless KEEP_INSTALLED=1. Needs desktop-file-utils, shared-mime-info,
 # xdg-utils and libfile-mimeinfo-perl (xdg-mime's MIME lookup outside a
 # desktop session); .ci/run installs them. With xvfb-run present it also
-# "double-clicks" a sealed file (xdg-open) and checks that the app starts with it.
+# "double-clicks" a sealed file (xdg-open), checks that the app starts with
+# it, and that a second start hands its file to that window.
 set -euo pipefail
 dir=$(cd "${1:-$(dirname "$0")/out}" && pwd)
 SUDO=""
@@ -137,8 +138,12 @@ default=$(xdg-mime query default application/x-tgseal)
 echo "xdg-mime query default application/x-tgseal: $default"
 
 # A double-click: xdg-open starts the handler with the file. Checked by the
-# running app's command line (the app lists the file it was given).
+# running app's command line (the app lists the file it was given). Then a
+# second double-click while it runs: that start hands its file to the open
+# window and exits at once (gui/src/instance.rs), leaving one app running.
 if command -v xvfb-run >/dev/null 2>&1; then
+  export XDG_RUNTIME_DIR="$work/runtime"
+  mkdir -m 700 "$XDG_RUNTIME_DIR"
   xvfb-run -a sh -c '
     xdg-open "$1" >/dev/null 2>&1 &
     for _ in $(seq 1 50); do
@@ -149,11 +154,15 @@ if command -v xvfb-run >/dev/null 2>&1; then
     args=$(tr "\0" " " </proc/$pid/cmdline)
     sleep 3
     alive=no; kill -0 "$pid" 2>/dev/null && alive=yes
-    kill "$pid" 2>/dev/null || true
     echo "xdg-open renamed-download: started $args(running after 3 s: $alive)"
+    second=fail
+    if [ -S "$XDG_RUNTIME_DIR/tgseal-gui.socket" ] && timeout 5 tgseal-gui "$2"; then second=ok; fi
+    count=$(pgrep -c -x tgseal-gui || true)
+    echo "second start (tgseal-gui $2): handed over: $second, apps running: $count"
+    kill "$pid" 2>/dev/null || true
     case "$args" in *renamed-download*) ;; *) exit 1 ;; esac
-    [ "$alive" = yes ]
-  ' sh "$work/renamed-download" || fail "double-click (xdg-open) did not open the app with the file"
+    [ "$alive" = yes ] && [ "$second" = ok ] && [ "$count" = 1 ]
+  ' sh "$work/renamed-download" "$work/renamed-part" || fail "double-click (xdg-open) did not open the app with the file, or a second start did not hand over"
 else
   echo "xvfb-run not found: skipped the xdg-open check"
 fi
