@@ -11,6 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-dist/out}
+command -v cargo-deb >/dev/null || {
+  echo "deb.sh: cargo-deb is missing: cargo install --locked cargo-deb" >&2
+  exit 1
+}
 mkdir -p "$out"
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 
