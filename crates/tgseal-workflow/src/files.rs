@@ -128,7 +128,65 @@ pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
 /// name is authenticated, but it came from whoever sealed it: never trust it
 /// as a path (the rules: `tgseal_core::untrusted::restored_name`).
 pub fn safe_base_name(name: &str) -> Option<String> {
-    tgseal_core::untrusted::restored_name(name).map(|restored| restored.name)
+    let name = tgseal_core::untrusted::restored_name(name)?.name;
+    if cfg!(windows) {
+        windows_safe_name(&name)
+    } else {
+        Some(name)
+    }
+}
+
+/// A base name as Windows can create it, or None when nothing is left. On
+/// Windows, [`safe_base_name`] passes every name through this; it is compiled
+/// everywhere so its tests run on every machine.
+///
+/// - The characters Windows refuses in a name (`<>:"/\|?*` and control
+///   characters) become `_`: a `:` would otherwise name a drive (`C:x.txt`
+///   is relative to drive C's current folder, outside the output folder) or
+///   an alternate data stream of another file (`a.txt:x`).
+/// - Trailing dots and spaces go: Windows drops them when it creates the
+///   file, so the name written would not be the name reported.
+/// - A device name (`CON`, `nul.txt`, `COM1.tar.gz`: the part before the
+///   first dot, in any case) gets a `_` in front: Windows opens the device
+///   instead of a file of that name.
+pub fn windows_safe_name(name: &str) -> Option<String> {
+    let replaced: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"/\\|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = replaced.trim_end_matches(['.', ' ']);
+    if trimmed.is_empty() {
+        return None;
+    }
+    let stem = trimmed.split('.').next().unwrap_or_default();
+    if is_windows_device_name(stem.trim_end_matches(' ')) {
+        Some(format!("_{trimmed}"))
+    } else {
+        Some(trimmed.to_owned())
+    }
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (also with the
+/// superscript digits ¹²³ Windows accepts there), `CONIN$`, `CONOUT$`.
+fn is_windows_device_name(stem: &str) -> bool {
+    let upper = stem.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (prefix == "COM" || prefix == "LPT")
+        && matches!(rest.as_slice(), [c] if c.is_ascii_digit() || "¹²³".contains(*c))
 }
 
 /// The metadata for sealing the file at `path` (name, size, modification time).
@@ -180,6 +238,72 @@ mod tests {
             "invoicegpj.exe"
         );
         assert_eq!(restored_name("", Path::new("blob")), "blob.decrypted");
+    }
+
+    /// What [`safe_base_name`] does on Windows, tested on every machine.
+    fn restored_on_windows(stored: &str) -> Option<String> {
+        safe_base_name(stored).and_then(|name| windows_safe_name(&name))
+    }
+
+    #[test]
+    fn names_invalid_on_windows_are_made_valid() {
+        let cases = [
+            // paths with backslashes and drive letters: the last component
+            ("C:\\Users\\a\\report.pdf", "report.pdf"),
+            ("\\\\server\\share\\b.txt", "b.txt"),
+            ("D:/photos/x.jpg", "x.jpg"),
+            // drive-relative and stream names: no ':' survives
+            ("C:report.pdf", "C_report.pdf"),
+            ("notes.txt:hidden", "notes.txt_hidden"),
+            ("a:b", "a_b"),
+            // characters Windows refuses
+            ("what? <really> \"yes\" | *", "what_ _really_ _yes_ _ _"),
+            // trailing dots and spaces
+            ("report.", "report"),
+            ("report.pdf . .", "report.pdf"),
+            // device names, with or without extension, in any case
+            ("CON", "_CON"),
+            ("con.txt", "_con.txt"),
+            ("Nul.tar.gz", "_Nul.tar.gz"),
+            ("COM1", "_COM1"),
+            ("lpt9.log", "_lpt9.log"),
+            ("COM\u{b9}", "_COM\u{b9}"),
+            ("AUX .txt", "_AUX .txt"),
+            ("CONOUT$", "_CONOUT$"),
+            // close to a device name, but not one
+            ("CONSOLE.txt", "CONSOLE.txt"),
+            ("COM10", "COM10"),
+            ("LPT", "LPT"),
+            ("xcon", "xcon"),
+            // nothing left: the caller falls back to the sealed file's name
+        ];
+        for (stored, expected) in cases {
+            assert_eq!(
+                restored_on_windows(stored).as_deref(),
+                Some(expected),
+                "{stored:?}"
+            );
+        }
+        for stored in ["...", ". .", "a\\..", "C:\\", "?"] {
+            let restored = restored_on_windows(stored);
+            assert!(
+                restored.as_deref().is_none_or(|n| n == "_"),
+                "{stored:?} -> {restored:?}"
+            );
+        }
+        // Already valid names pass unchanged, so on Windows the rule is idempotent.
+        for name in ["report.pdf", "_CON", "C_report.pdf", "Ünïcödé файл.txt"] {
+            assert_eq!(windows_safe_name(name).as_deref(), Some(name));
+        }
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn restored_names_are_valid_on_windows() {
+        let sealed = Path::new("C:\\x\\holiday.jpg.tgseal");
+        assert_eq!(restored_name("CON", sealed), "_CON");
+        assert_eq!(restored_name("C:evil.txt", sealed), "C_evil.txt");
+        assert_eq!(restored_name("...", sealed), "holiday.jpg");
     }
 
     #[test]
