@@ -60,6 +60,8 @@ pub mod count;
 mod error;
 pub mod generate;
 pub mod names;
+pub mod recognise;
+pub mod shape;
 pub mod strength;
 
 pub use containers::{archive, armor, split};
@@ -76,3 +78,4 @@ pub use crypto::seal::{
 };
 pub use crypto::stream::{ChunkSize, TAG_LEN, sealed_payload_len};
 pub use error::{Error, PartProblem, Result, lift};
+pub use shape::ShapeOptions;

@@ -37,6 +37,38 @@ pub fn random_sealed_name() -> Result<String> {
     Ok(format!("{}.{SEALED_EXTENSION}", random_stem()?))
 }
 
+/// The plain sealed name of an input: `report.pdf` → `report.pdf.tgseal`.
+pub fn sealed_name(input_name: &str) -> String {
+    format!("{input_name}.{SEALED_EXTENSION}")
+}
+
+/// The name to restore a sealed file under: the stored name reduced to a
+/// safe base name, else the sealed file's own name (`sealed_name`, a file
+/// name without folders) without `.tgseal`, else that name with `.decrypted`.
+pub fn restored_name(stored: &str, sealed_name: &str) -> String {
+    if let Some(name) = safe_base_name(stored) {
+        return name;
+    }
+    match sealed_name.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
+        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
+        _ => format!("{sealed_name}.decrypted"),
+    }
+}
+
+/// Keeps the last path component, drops control characters; refuses what could
+/// not be a file name (empty, `.`, `..`). A sealed file's stored name is
+/// authenticated, but it came from whoever sealed it: never trust it as a path.
+pub fn safe_base_name(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        None
+    } else {
+        Some(cleaned)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +81,18 @@ mod tests {
         let stem = a.strip_suffix(".tgseal").unwrap();
         assert_eq!(stem.len(), RANDOM_NAME_LEN);
         assert!(stem.bytes().all(|c| ALPHABET.contains(&c)));
+    }
+
+    #[test]
+    fn restored_names_are_base_names() {
+        let sealed = "holiday.jpg.tgseal";
+        assert_eq!(restored_name("report.pdf", sealed), "report.pdf");
+        assert_eq!(restored_name("../../etc/passwd", sealed), "passwd");
+        assert_eq!(restored_name("C:\\Users\\a\\b.txt", sealed), "b.txt");
+        assert_eq!(restored_name("..", sealed), "holiday.jpg");
+        assert_eq!(restored_name("", sealed), "holiday.jpg");
+        assert_eq!(restored_name("bad\u{7}\nname", sealed), "badname");
+        assert_eq!(restored_name("", "blob"), "blob.decrypted");
+        assert_eq!(sealed_name("a.pdf"), "a.pdf.tgseal");
     }
 }

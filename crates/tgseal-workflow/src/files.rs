@@ -91,7 +91,8 @@ pub(crate) fn temp_prefix(target: &Path) -> String {
     format!(".{stem}.")
 }
 
-/// `report.pdf` → `report.pdf.tgseal`.
+/// `report.pdf` → `report.pdf.tgseal` (as [`tgseal_core::names::sealed_name`],
+/// keeping names that are not UTF-8 as they are).
 pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
     let mut name = input_name.to_os_string();
     name.push(".");
@@ -100,34 +101,17 @@ pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
 }
 
 /// The name to restore a sealed file under: the stored name reduced to a safe
-/// base name, else the sealed file's own name without `.tgseal`.
+/// base name, else the sealed file's own name without `.tgseal`
+/// ([`tgseal_core::names::restored_name`]).
 pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
-    if let Some(name) = safe_base_name(stored) {
-        return name;
-    }
     let own = sealed_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match own.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
-        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
-        _ => format!("{own}.decrypted"),
-    }
+    tgseal_core::names::restored_name(stored, &own)
 }
 
-/// Keeps the last path component, drops control characters; refuses what could
-/// not be a file name (empty, `.`, `..`). A sealed file's stored name is
-/// authenticated, but it came from whoever sealed it: never trust it as a path.
-pub fn safe_base_name(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        None
-    } else {
-        Some(cleaned)
-    }
-}
+pub use tgseal_core::names::safe_base_name;
 
 /// The metadata for sealing the file at `path` (name, size, modification time).
 pub fn metadata_for_file(path: &Path, file: &File) -> Result<Metadata> {
