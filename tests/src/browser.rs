@@ -179,16 +179,35 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     stream
         .write_all(request.as_bytes())
         .map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("no HTTP header")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let mut content = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        content = dechunk(&content);
+    // chromedriver may keep the connection open: read by Content-Length.
+    let mut reader = BufReader::new(stream);
+    let mut length = None;
+    let mut chunked = false;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).map_err(|e| e.to_string())? == 0 {
+            return Err("connection closed in the HTTP header".to_owned());
+        }
+        let line = line.trim_end().to_ascii_lowercase();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("content-length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+        chunked |= line.starts_with("transfer-encoding:") && line.contains("chunked");
+    }
+    let mut content = Vec::new();
+    if let Some(length) = length {
+        content.resize(length, 0);
+        reader.read_exact(&mut content).map_err(|e| e.to_string())?;
+    } else {
+        reader
+            .read_to_end(&mut content)
+            .map_err(|e| e.to_string())?;
+        if chunked {
+            content = dechunk(&content);
+        }
     }
     serde_json::from_slice(&content)
         .map_err(|e| format!("{e}: {}", String::from_utf8_lossy(&content)))
@@ -292,6 +311,18 @@ impl Browser {
             _profile: profile,
             server,
         };
+        // The window cannot be narrower than about 500 px: emulate the
+        // screen instead (a phone's, touch included, below 600 px).
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+        if width < 600 {
+            browser.cdp(
+                "Emulation.setTouchEmulationEnabled",
+                json!({ "enabled": true, "maxTouchPoints": 5 }),
+            );
+        }
         // Downloads in headless mode go where the test looks.
         browser.cdp(
             "Browser.setDownloadBehavior",

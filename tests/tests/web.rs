@@ -301,7 +301,7 @@ fn what_the_page_seals_opens_with_the_cli_byte_for_byte() {
         (json!({}), 1),
         (json!({ "hideName": true, "pad": true }), 1),
         (json!({ "armor": true }), 1),
-        (json!({ "split": "100K" }), 4),
+        (json!({ "split": "100K" }), 3),
     ];
     for (options, count) in cases {
         let files = seal_in_page(&b, std::slice::from_ref(&input), PASS, options.clone()).files();
@@ -374,7 +374,7 @@ fn messages_seal_in_the_page_and_open_from_pieces_in_any_order() {
         return;
     };
     let message: String = (0..900).map(|i| format!("line {i} ")).collect();
-    b.click(&b.button("Seal a message"));
+    b.click(&b.button("Seal text"));
     b.set_value(&b.by_label("Message"), &message);
     b.set_value(&b.css("#message-pass"), PASS);
     b.click(&b.button("Seal message"));
@@ -479,7 +479,7 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
         .filter(e => e.offsetParent !== null)
         .map(e => [e.id || e.className || e.textContent.trim(), e.getBoundingClientRect().height, e.getBoundingClientRect().width])
         .filter(([, h, w]) => h < 44 || w < 44);";
-    for tab in ["Open", "Seal files", "Seal a message"] {
+    for tab in ["Open", "Seal files", "Seal text"] {
         b.click(&b.button(tab));
         assert_eq!(b.js(overflow, json!([])), json!(0), "{tab}");
         assert_eq!(b.js(small_targets, json!([])), json!([]), "{tab}");
@@ -510,6 +510,12 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
         .performance_log()
         .iter()
         .filter(|e| e["message"]["method"] == "Network.requestWillBeSent")
+        // The page's requests (and its workers'), not the browser's start-up tab.
+        .filter(|e| {
+            e["message"]["params"]["documentURL"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(&origin))
+        })
         .filter_map(|e| {
             e["message"]["params"]["request"]["url"]
                 .as_str()
@@ -522,4 +528,50 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
         assert!(url.starts_with(&origin), "request off the origin: {url}");
     }
     assert!(b.server.requests().iter().any(|p| p.ends_with(".wasm")));
+}
+
+/// Screenshots for docs/WEB.md (not a check): `cargo test -p tgseal-e2e
+/// --test web -- --ignored screenshots`, written to TGSEAL_SCREENSHOTS (a
+/// folder; default: docs/).
+#[test]
+#[ignore = "writes screenshots for the docs"]
+fn screenshots() {
+    let out = std::env::var_os("TGSEAL_SCREENSHOTS").map_or_else(
+        || tgseal_e2e::crate_dir().parent().unwrap().join("docs"),
+        PathBuf::from,
+    );
+    let (dir, input, _data) = folder_with_file("passport scan.pdf", 3_000_000);
+    for (label, width, height) in [("phone", 360, 640), ("desktop", 1280, 800)] {
+        let Some((b, _one)) = browser(width, height) else {
+            return;
+        };
+        std::fs::write(out.join(format!("web-{label}-open.png")), b.screenshot()).unwrap();
+        b.click(&b.button("Seal files"));
+        b.click(&b.css("#seal-form .generate"));
+        b.wait_for(
+            "document.getElementById('seal-pass').value.split(' ').length === 6",
+            20,
+        );
+        let pass = b.js(
+            "return document.getElementById('seal-pass').value;",
+            json!([]),
+        );
+        let shown = seal_in_page(
+            &b,
+            std::slice::from_ref(&input),
+            pass.as_str().unwrap(),
+            json!({ "hideName": true, "pad": true, "kdf": "default" }),
+        );
+        drop(shown);
+        b.js(
+            "document.getElementById('result').scrollIntoView({block: 'end'});",
+            json!([]),
+        );
+        std::fs::write(out.join(format!("web-{label}-sealed.png")), b.screenshot()).unwrap();
+        b.js("window.scrollTo(0, 0);", json!([]));
+        std::fs::write(out.join(format!("web-{label}.png")), b.screenshot()).unwrap();
+        b.click(&b.button("Seal text"));
+        std::fs::write(out.join(format!("web-{label}-message.png")), b.screenshot()).unwrap();
+    }
+    drop(dir);
 }

@@ -22,7 +22,11 @@ pub const ALLOW_WEAK_LABEL: &str = "Use this passphrase anyway";
 /// which holds for every failed open: output is offered only after the last
 /// chunk verified.
 pub fn failure(err: &Error, opening: bool) -> Failure {
-    let mut message = sentence(&err.to_string());
+    let mut message = match err {
+        // Led by a file name, which keeps its case.
+        Error::BrokenPart { .. } => full_stop(err.to_string()),
+        _ => sentence(&err.to_string()),
+    };
     match err {
         Error::KdfOverCap { .. } => {
             message.push_str(&format!(
@@ -57,14 +61,18 @@ pub fn refusal(kind: &str, message: impl Into<String>) -> Failure {
 /// `text` with a capital first letter and a full stop.
 fn sentence(text: &str) -> String {
     let mut chars = text.chars();
-    let mut out: String = match chars.next() {
+    full_stop(match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    };
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
+    })
+}
+
+/// `text` ending with a full stop.
+fn full_stop(mut text: String) -> String {
+    if !text.ends_with(['.', '!', '?']) {
+        text.push('.');
     }
-    out
+    text
 }
 
 #[cfg(test)]
