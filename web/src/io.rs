@@ -123,8 +123,8 @@ impl Write for SinkWriter<'_> {
 /// A JavaScript exception as an I/O error, with its message (a full
 /// staging area says so: "QuotaExceededError …").
 pub fn js_io(err: JsValue) -> io::Error {
-    let text = js_sys::Error::try_from(err.clone())
-        .ok()
+    let text = err
+        .dyn_ref::<js_sys::Error>()
         .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
         .or_else(|| err.as_string())
         .unwrap_or_else(|| "the browser refused the operation".to_owned());
