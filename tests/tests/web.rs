@@ -532,14 +532,13 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
 
 /// Screenshots for docs/WEB.md (not a check): `cargo test -p tgseal-e2e
 /// --test web -- --ignored screenshots`, written to TGSEAL_SCREENSHOTS (a
-/// folder; default: docs/).
+/// folder; default: the target's tmp folder). docs/ keeps web-phone.png,
+/// web-phone-sealed.png and web-desktop.png.
 #[test]
 #[ignore = "writes screenshots for the docs"]
 fn screenshots() {
-    let out = std::env::var_os("TGSEAL_SCREENSHOTS").map_or_else(
-        || tgseal_e2e::crate_dir().parent().unwrap().join("docs"),
-        PathBuf::from,
-    );
+    let out = std::env::var_os("TGSEAL_SCREENSHOTS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
     let (dir, input, _data) = folder_with_file("passport scan.pdf", 3_000_000);
     for (label, width, height) in [("phone", 360, 640), ("desktop", 1280, 800)] {
         let Some((b, _one)) = browser(width, height) else {
