@@ -574,3 +574,40 @@ fn screenshots() {
     }
     drop(dir);
 }
+
+#[test]
+fn the_app_works_offline_once_loaded() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    // The service worker caches the app on the first visit (and claims the page).
+    b.wait_for("navigator.serviceWorker.controller !== null", 30);
+    let vectors = tgseal_e2e::crate_dir().join("vectors");
+    let plain = std::fs::read(vectors.join("hello.plain")).unwrap();
+    // A job makes no request at all: the worker and the wasm were loaded at start.
+    let before = b.server.requests().len();
+    let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
+    assert_eq!(files[0].1, plain);
+    assert_eq!(
+        b.server.requests().len(),
+        before,
+        "{:?}",
+        &b.server.requests()[before..]
+    );
+    // Airplane mode: nothing reaches the network any more.
+    b.cdp("Network.enable", json!({}));
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    );
+    b.js("location.reload();", json!([]));
+    b.wait_for("document.body.dataset.ready === 'true'", 30);
+    let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
+    assert_eq!(files[0].1, plain);
+    assert_eq!(
+        b.server.requests().len(),
+        before,
+        "{:?}",
+        &b.server.requests()[before..]
+    );
+}
