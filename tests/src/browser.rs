@@ -514,12 +514,46 @@ impl Browser {
         }
     }
 
+    /// The resident memory of every process of this browser (its profile
+    /// folder is on each one's command line), in bytes; Linux only.
+    pub fn memory(&self) -> u64 {
+        (self.memory_sampler())()
+    }
+
+    /// [`Browser::memory`] as a function another thread can call.
+    pub fn memory_sampler(&self) -> impl Fn() -> u64 + Send + 'static {
+        let profile = self._profile.path().display().to_string();
+        move || memory_of(&profile)
+    }
+
     /// Empties the download folder.
     pub fn clear_downloads(&self) {
         for file in self.downloaded(Duration::ZERO) {
             std::fs::remove_file(file).unwrap();
         }
     }
+}
+
+fn memory_of(profile: &str) -> u64 {
+    let mut total = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let dir = entry.path();
+        let Ok(cmdline) = std::fs::read(dir.join("cmdline")) else {
+            continue;
+        };
+        if !String::from_utf8_lossy(&cmdline).contains(profile) {
+            continue;
+        }
+        let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();
+        if let Some(kib) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            total += kib * 1024;
+        }
+    }
+    total
 }
 
 impl Drop for Browser {
