@@ -65,6 +65,8 @@ pub mod count;
 mod error;
 pub mod generate;
 pub mod names;
+pub mod recognise;
+pub mod shape;
 pub mod strength;
 pub mod untrusted;
 
@@ -85,3 +87,4 @@ pub use crypto::seal::{
 };
 pub use crypto::stream::{ChunkSize, TAG_LEN, sealed_payload_len};
 pub use error::{Error, PartProblem, Result, lift};
+pub use shape::ShapeOptions;

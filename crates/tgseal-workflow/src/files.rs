@@ -98,7 +98,8 @@ pub(crate) fn temp_prefix(target: &Path) -> String {
     format!(".{}.", &name[..end])
 }
 
-/// `report.pdf` → `report.pdf.tgseal`.
+/// `report.pdf` → `report.pdf.tgseal` (as [`tgseal_core::names::sealed_name`],
+/// keeping names that are not UTF-8 as they are).
 pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
     let mut name = input_name.to_os_string();
     name.push(".");
@@ -107,87 +108,17 @@ pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
 }
 
 /// The name to restore a sealed file under: the stored name reduced to a safe
-/// base name, else the sealed file's own name without `.tgseal`.
+/// base name, else the sealed file's own name without `.tgseal`
+/// ([`tgseal_core::names::restored_name`]).
 pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
-    if let Some(name) = safe_base_name(stored) {
-        return name;
-    }
     let own = sealed_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match own.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
-        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
-        _ => format!("{own}.decrypted"),
-    }
+    tgseal_core::names::restored_name(stored, &own)
 }
 
-/// Keeps the last path component, drops control, bidirectional and other
-/// invisible characters, shortens a name too long for a file system; refuses
-/// what could not be a file name (empty, `.`, `..`). A sealed file's stored
-/// name is authenticated, but it came from whoever sealed it: never trust it
-/// as a path (the rules: `tgseal_core::untrusted::restored_name`).
-pub fn safe_base_name(name: &str) -> Option<String> {
-    let name = tgseal_core::untrusted::restored_name(name)?.name;
-    if cfg!(windows) {
-        windows_safe_name(&name)
-    } else {
-        Some(name)
-    }
-}
-
-/// A base name as Windows can create it, or None when nothing is left. On
-/// Windows, [`safe_base_name`] passes every name through this; it is compiled
-/// everywhere so its tests run on every machine.
-///
-/// - The characters Windows refuses in a name (`<>:"/\|?*` and control
-///   characters) become `_`: a `:` would otherwise name a drive (`C:x.txt`
-///   is relative to drive C's current folder, outside the output folder) or
-///   an alternate data stream of another file (`a.txt:x`).
-/// - Trailing dots and spaces go: Windows drops them when it creates the
-///   file, so the name written would not be the name reported.
-/// - A device name (`CON`, `nul.txt`, `COM1.tar.gz`: the part before the
-///   first dot, in any case) gets a `_` in front: Windows opens the device
-///   instead of a file of that name.
-pub fn windows_safe_name(name: &str) -> Option<String> {
-    let replaced: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "<>:\"/\\|?*".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = replaced.trim_end_matches(['.', ' ']);
-    if trimmed.is_empty() {
-        return None;
-    }
-    let stem = trimmed.split('.').next().unwrap_or_default();
-    if is_windows_device_name(stem.trim_end_matches(' ')) {
-        Some(format!("_{trimmed}"))
-    } else {
-        Some(trimmed.to_owned())
-    }
-}
-
-/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (also with the
-/// superscript digits ¹²³ Windows accepts there), `CONIN$`, `CONOUT$`.
-fn is_windows_device_name(stem: &str) -> bool {
-    let upper = stem.to_uppercase();
-    if matches!(
-        upper.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) {
-        return true;
-    }
-    let mut chars = upper.chars();
-    let prefix: String = chars.by_ref().take(3).collect();
-    let rest: Vec<char> = chars.collect();
-    (prefix == "COM" || prefix == "LPT")
-        && matches!(rest.as_slice(), [c] if c.is_ascii_digit() || "¹²³".contains(*c))
-}
+pub use tgseal_core::names::{safe_base_name, windows_safe_name};
 
 /// The metadata for sealing the file at `path` (name, size, modification time).
 pub fn metadata_for_file(path: &Path, file: &File) -> Result<Metadata> {
