@@ -148,6 +148,11 @@ pub struct EncryptArgs {
     pub telegram: TelegramArgs,
     #[command(flatten)]
     pub age: AgeEncryptArgs,
+    /// After every input is sealed, hand the sealed files (every part) to Telegram Desktop, whose
+    /// share dialog opens to pick the chat; nothing is handed over after a failure
+    /// (Telegram Desktop is found on PATH, in its install folders, as a Flatpak, or at $TGSEAL_TELEGRAM)
+    #[arg(long)]
+    pub send: bool,
 }
 
 /// Options made for sharing through Telegram (docs/TELEGRAM.md).

@@ -3,13 +3,17 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
 use tgseal_age::{Armor, EncryptTo};
 use tgseal_core::{ChunkSize, Control, EncryptOptions, KdfPreset};
 use tgseal_workflow::batch::threads_per_job;
-use tgseal_workflow::{BatchKeys, Destination, Format, Outcome, ShapeOptions, Source, seal};
+use tgseal_workflow::telegram::Telegram;
+use tgseal_workflow::{BatchKeys, Destination, Format, Outcome, ShapeOptions, Source, preflight, seal};
 
-use crate::batch::{self, Settings};
+use crate::batch::{self, Job, Settings};
 use crate::cli::{EncryptArgs, KdfChoice};
 use crate::passphrase;
 use crate::plan::{self, Input, PlannedJob, Target};
@@ -26,6 +30,29 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     })?;
     let out = &args.output;
     let tg = &args.telegram;
+    // Before the passphrase and the key derivation: a hand-off that cannot
+    // happen is said at once, and so is what cannot be sealed.
+    let telegram = if args.send {
+        if matches!(plan.output, plan::Output::Stdout) {
+            return Err(crate::UsageError(
+                "--send hands sealed files to Telegram Desktop: it cannot send standard output"
+                    .into(),
+            )
+            .into());
+        }
+        Some(Telegram::find()?)
+    } else {
+        None
+    };
+    if !age {
+        let shape = ShapeOptions {
+            split: tg.split,
+            hide_name: tg.hide_name,
+            pad: tg.pad,
+            armor: tg.armor,
+        };
+        preflight_all(&plan.jobs, &shape, out.force)?;
+    }
     let keys;
     let to;
     let format = if age {
@@ -80,9 +107,80 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
     }
     let verb = if age { "encrypted" } else { "sealed" };
     let settings = Settings::of_call("encrypt", verb, &args.batch, out.quiet);
-    Ok(batch::run(&plan.jobs, &settings, control, |job, ctl| {
-        encrypt_one(job, out.force, &format, ctl)
-    }))
+    let written = Mutex::new(Vec::new());
+    let code = batch::run(&plan.jobs, &settings, control, |job, ctl| {
+        let outcome = encrypt_one(job, out.force, &format, ctl)?;
+        if let Ok(mut written) = written.lock() {
+            written.push((job.input().to_path_buf(), outcome.outputs.clone()));
+        }
+        Ok(outcome)
+    });
+    if let Some(telegram) = telegram {
+        if code != 0 {
+            eprintln!("tgseal: nothing was handed to Telegram Desktop: not every input was sealed");
+            return Ok(code);
+        }
+        send(&telegram, written.into_inner().unwrap_or_default(), &plan.jobs, out.quiet)?;
+    }
+    Ok(code)
+}
+
+/// Checks the jobs for what fails before any key is derived (a folder to
+/// pad, an output that exists): when every job would fail so, the call
+/// fails now, before the passphrase is asked and Argon2id runs. When some
+/// would succeed, the batch runs and reports each failure as usual.
+fn preflight_all(jobs: &[PlannedJob], shape: &ShapeOptions, overwrite: bool) -> Result<()> {
+    let mut first_failure = None;
+    for job in jobs {
+        let Input::Path(input) = &job.input else {
+            return Ok(());
+        };
+        let destination = match &job.target {
+            Target::Stdout => return Ok(()),
+            Target::Path(path) => Destination::Path(path),
+            Target::Named { dir, name } => Destination::Named {
+                dir,
+                name: name.clone(),
+            },
+        };
+        match preflight::check_seal(input, &destination, shape, overwrite) {
+            Ok(()) => return Ok(()),
+            Err(err) => {
+                first_failure.get_or_insert(err);
+            }
+        }
+    }
+    match first_failure {
+        Some(err) if jobs.len() == 1 => Err(err.into()),
+        Some(err) => Err(anyhow::Error::from(err)
+            .context("no input can be sealed (the first reason follows)")),
+        None => Ok(()),
+    }
+}
+
+/// Hands every file written to Telegram Desktop in one call, in the order
+/// the inputs were given.
+fn send(
+    telegram: &Telegram,
+    mut written: Vec<(PathBuf, Vec<PathBuf>)>,
+    jobs: &[PlannedJob],
+    quiet: bool,
+) -> Result<()> {
+    let order = |input: &PathBuf| jobs.iter().position(|j| j.input() == input.as_path());
+    written.sort_by_key(|(input, _)| order(input));
+    let files: Vec<PathBuf> = written.into_iter().flat_map(|(_, files)| files).collect();
+    telegram
+        .send(&files)
+        .with_context(|| format!("cannot start {}", telegram.describe()))?;
+    if !quiet {
+        eprintln!(
+            "tgseal: handed {} file{} to {}: pick the chat in its window",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            telegram.describe()
+        );
+    }
+    Ok(())
 }
 
 /// What an age file is encrypted to: the passphrase (`--age`, checked for

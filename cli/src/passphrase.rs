@@ -115,29 +115,32 @@ pub fn for_encrypting(
         );
         return Ok(pass);
     }
-    let (pass, typed) = obtain_with_source(file, Purpose::Encrypt, stdin_is_data)?;
-    let estimate = strength::estimate(pass.expose());
-    if !estimate.is_weak() {
-        return Ok(pass);
-    }
-    let reason = estimate.explanation();
-    if allow_weak {
-        if !quiet {
-            eprintln!("tgseal: warning: this passphrase is weak. {reason}");
+    loop {
+        let (pass, typed) = obtain_with_source(file, Purpose::Encrypt, stdin_is_data)?;
+        let estimate = strength::estimate(pass.expose());
+        if !estimate.is_weak() {
+            return Ok(pass);
         }
-        return Ok(pass);
+        let reason = estimate.explanation();
+        if allow_weak {
+            if !quiet {
+                eprintln!("tgseal: warning: this passphrase is weak. {reason}");
+            }
+            return Ok(pass);
+        }
+        if !typed {
+            bail!(
+                "the passphrase is weak: {reason} Choose a stronger one ('tgseal passphrase' makes one), \
+                 or pass --allow-weak to use it anyway"
+            );
+        }
+        eprintln!("Warning: this passphrase is weak. {reason}");
+        if confirm("Use it anyway? [y/N] ")? {
+            return Ok(pass);
+        }
+        // No: ask for another one rather than ending the run.
+        eprintln!("Type a stronger passphrase ('tgseal passphrase' makes one; Ctrl-C stops).");
     }
-    if !typed {
-        bail!(
-            "the passphrase is weak: {reason} Choose a stronger one ('tgseal passphrase' makes one), \
-             or pass --allow-weak to use it anyway"
-        );
-    }
-    eprintln!("Warning: this passphrase is weak. {reason}");
-    if !confirm("Use it anyway? [y/N] ")? {
-        bail!("stopped: choose a stronger passphrase ('tgseal passphrase' makes one)");
-    }
-    Ok(pass)
 }
 
 /// Asks a yes/no question on the terminal itself (standard input may carry data).

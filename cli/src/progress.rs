@@ -1,8 +1,11 @@
 //! The progress bar: indicatif on stderr, only when stderr is a terminal.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tgseal_core::Control;
 
 /// A bar for one job, or nothing when stderr is not a terminal or `--quiet`.
@@ -21,16 +24,40 @@ pub fn bar(label: &str, quiet: bool) -> Option<ProgressBar> {
     Some(bar)
 }
 
-/// Connects a bar to the core's progress callback.
-pub fn control_with(base: &Control, bar: Option<&ProgressBar>) -> Control {
+/// How long a job runs before its bar appears: a small file is done before
+/// that, and leaves no empty bar ("0 B/0 B") on the terminal.
+const SHOW_AFTER: Duration = Duration::from_millis(250);
+
+/// A job's bar, drawn only once the job has run for [`SHOW_AFTER`] and its
+/// total is known.
+pub struct JobBar {
+    bar: ProgressBar,
+    multi: MultiProgress,
+    shown: Arc<AtomicBool>,
+    started: Instant,
+}
+
+/// Connects a job's bar to the core's progress callback.
+pub fn control_with(base: &Control, bar: Option<&JobBar>) -> Control {
     match bar {
-        Some(bar) => {
-            let bar = bar.clone();
+        Some(job) => {
+            let (bar, multi, shown, started) = (
+                job.bar.clone(),
+                job.multi.clone(),
+                job.shown.clone(),
+                job.started,
+            );
             base.clone().with_progress(move |p| {
                 if let Some(total) = p.total {
                     bar.set_length(total);
                 }
                 bar.set_position(p.done);
+                if p.total.is_some()
+                    && started.elapsed() >= SHOW_AFTER
+                    && !shown.swap(true, Ordering::Relaxed)
+                {
+                    multi.add(bar.clone());
+                }
             })
         }
         None => base.clone(),
@@ -41,7 +68,7 @@ pub fn control_with(base: &Control, bar: Option<&ProgressBar>) -> Control {
 /// input, only when stderr is a terminal and not `--quiet`. Messages go
 /// through it so they do not tear the bars.
 pub struct BatchProgress {
-    bars: Option<(indicatif::MultiProgress, Option<ProgressBar>)>,
+    bars: Option<(MultiProgress, Option<ProgressBar>)>,
     quiet: bool,
 }
 
@@ -50,7 +77,7 @@ impl BatchProgress {
         if quiet || !std::io::stderr().is_terminal() {
             return BatchProgress { bars: None, quiet };
         }
-        let multi = indicatif::MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         // One input needs no overall bar: its own bar says everything.
         let overall = (inputs > 1).then(|| {
             let bar = multi.add(ProgressBar::new(inputs as u64));
@@ -68,19 +95,28 @@ impl BatchProgress {
         }
     }
 
-    /// A bar for an input that starts now.
-    pub fn start(&self, label: &str) -> Option<ProgressBar> {
+    /// A bar for an input that starts now (drawn once it has run a while).
+    pub fn start(&self, label: &str) -> Option<JobBar> {
         let (multi, _) = self.bars.as_ref()?;
         let bar = bar(label, self.quiet)?;
-        Some(multi.add(bar))
+        // Not drawn until added to the multi-bar.
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+        Some(JobBar {
+            bar,
+            multi: multi.clone(),
+            shown: Arc::new(AtomicBool::new(false)),
+            started: Instant::now(),
+        })
     }
 
     /// Removes an input's bar and counts it as done.
-    pub fn finish(&self, bar: Option<ProgressBar>) {
+    pub fn finish(&self, bar: Option<JobBar>) {
         if let Some((multi, overall)) = &self.bars {
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
-                multi.remove(&bar);
+            if let Some(job) = bar
+                && job.shown.load(Ordering::Relaxed)
+            {
+                job.bar.finish_and_clear();
+                multi.remove(&job.bar);
             }
             if let Some(overall) = overall {
                 overall.inc(1);

@@ -12,7 +12,10 @@ use eframe::egui;
 use tgseal_core::KdfParams;
 use zeroize::{Zeroize, Zeroizing};
 
+use std::sync::mpsc::{Receiver, Sender, channel};
+
 use crate::controller::Notice;
+use crate::desktop::{DesktopEnv, Report};
 use crate::panels;
 use crate::queue::Item;
 use crate::settings::{STORAGE_KEY, Settings};
@@ -38,6 +41,9 @@ pub struct Hooks {
     pub stable_display: bool,
     /// See [`crate::worker::BatchOptions::hold`].
     pub hold: Option<Arc<AtomicBool>>,
+    /// The desktop to use (dialogs, file manager, Telegram Desktop) instead
+    /// of this process's environment.
+    pub desktop: Option<DesktopEnv>,
 }
 
 /// The whole state of the app. The fields are the crate's to read: the panels
@@ -53,6 +59,27 @@ pub struct TgsealApp {
     pub(crate) strength: Option<Strength>,
     /// Not a setting: it must be chosen again in every run, for files one trusts.
     pub(crate) allow_expensive_kdf: bool,
+    /// "Replace existing files": not a setting either, off at every start, so
+    /// that no later run overwrites a file silently.
+    pub(crate) replace_existing: bool,
+    /// A generated passphrase, shown in full until the user says it is
+    /// saved: the fields are wiped after a batch, this copy is not.
+    pub(crate) generated: Option<Zeroizing<String>>,
+    /// Generate was pressed over a typed passphrase: ask before replacing it.
+    pub(crate) confirm_generate: bool,
+    /// The path field shown when no file dialog could be.
+    pub(crate) path_entry: Option<crate::panels::PathEntry>,
+    /// Where the desktop helpers' threads report (Show in folder).
+    pub(crate) reports: (Sender<Report>, Receiver<Report>),
+    pub(crate) desktop: DesktopEnv,
+    /// The Start button, for the Tab from the last passphrase field.
+    pub(crate) start_id: Option<egui::Id>,
+    /// The window was asked to close while a batch runs: ask first.
+    pub(crate) confirm_close: bool,
+    /// "Stop and quit" was pressed: let the window close.
+    pub(crate) close_confirmed: bool,
+    /// The theme last installed in egui (installed again when it changes).
+    pub(crate) applied_theme: Option<crate::theme::ThemeChoice>,
     pub(crate) queue: Vec<Item>,
     /// The running batch; `None` when idle.
     pub(crate) batch: Option<Batch>,
@@ -70,9 +97,15 @@ impl TgsealApp {
 
     /// The app with settings from `storage` (if any).
     pub fn with_storage(storage: Option<&dyn eframe::Storage>, hooks: Hooks) -> Self {
-        let settings = storage
-            .and_then(|s| eframe::get_value::<Settings>(s, STORAGE_KEY))
-            .unwrap_or_default();
+        Self::with_settings(
+            storage
+                .and_then(|s| eframe::get_value::<Settings>(s, STORAGE_KEY))
+                .unwrap_or_default(),
+            hooks,
+        )
+    }
+
+    fn with_settings(settings: Settings, hooks: Hooks) -> Self {
         TgsealApp {
             settings,
             passphrase: Zeroizing::new(String::with_capacity(PASSPHRASE_CAPACITY)),
@@ -80,6 +113,16 @@ impl TgsealApp {
             show_passphrase: false,
             strength: None,
             allow_expensive_kdf: false,
+            replace_existing: false,
+            generated: None,
+            confirm_generate: false,
+            path_entry: None,
+            reports: channel(),
+            desktop: hooks.desktop.clone().unwrap_or_else(DesktopEnv::from_env),
+            start_id: None,
+            confirm_close: false,
+            close_confirmed: false,
+            applied_theme: None,
             queue: Vec::new(),
             batch: None,
             notice: None,
@@ -116,6 +159,11 @@ impl TgsealApp {
         Some((progress.done(), progress.total()))
     }
 
+    /// The generated passphrase while it is shown (until "I have saved it").
+    pub fn generated_passphrase(&self) -> Option<&str> {
+        self.generated.as_deref().map(String::as_str)
+    }
+
     /// Whether both passphrase fields are empty (as after a wipe).
     pub fn passphrase_is_wiped(&self) -> bool {
         self.passphrase.is_empty() && self.confirm.is_empty()
@@ -124,7 +172,14 @@ impl TgsealApp {
     /// Draws the whole window; `eframe::App::ui` calls it.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if self.applied_theme != Some(self.settings.theme) {
+            crate::theme::apply(&ctx, self.settings.theme);
+            self.applied_theme = Some(self.settings.theme);
+        }
         self.poll_worker(&ctx);
+        self.take_reports();
+        self.ask_before_closing(&ctx);
+        self.tab_to_start(&ctx);
         // Files dropped while a batch runs join the list for the next Start.
         self.take_dropped_files(&ctx);
         self.take_handed_over(&ctx);
@@ -137,10 +192,89 @@ impl TgsealApp {
             .exact_size(SIDE_PANEL_WIDTH)
             .show(ui, |ui| self.side_panel_ui(ui));
         egui::CentralPanel::default().show(ui, |ui| self.file_list_ui(ui));
+        self.path_entry_ui(&ctx);
+        self.close_dialog_ui(&ctx);
         panels::drop_highlight(&ctx);
+        crate::theme::focus_ring(&ctx);
         if self.batch.is_some() {
             // Progress lives in atomics: look again soon even without events.
             ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// Closing the window while a batch runs asks first ("Stop and quit"
+    /// cancels the jobs, which leave nothing behind, as closing always did).
+    fn ask_before_closing(&mut self, ctx: &egui::Context) {
+        if self.batch.is_some()
+            && !self.close_confirmed
+            && ctx.input(|i| i.viewport().close_requested())
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_close = true;
+        }
+    }
+
+    fn close_dialog_ui(&mut self, ctx: &egui::Context) {
+        if !self.confirm_close {
+            return;
+        }
+        if self.batch.is_none() {
+            // The batch ended while the question was open: nothing to lose.
+            self.confirm_close = false;
+            return;
+        }
+        egui::Window::new("Quit while working?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                ui.label(
+                    "Files are still being sealed or opened. Quitting stops them; \
+                     nothing partial is left behind.",
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("Stop and quit").clicked() {
+                        self.close_confirmed = true;
+                        self.confirm_close = false;
+                        if let Some(batch) = &self.batch {
+                            batch.cancel_all();
+                        }
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                    if ui.button("Keep working").clicked() {
+                        self.confirm_close = false;
+                    }
+                });
+            });
+    }
+
+    /// Tab from the last passphrase field goes to Start (when Start can
+    /// run): the main action is one key away, not fifteen. Done before any
+    /// widget runs, while egui has only noted the Tab.
+    fn tab_to_start(&mut self, ctx: &egui::Context) {
+        let last_field = if self.has_pending_seal() {
+            crate::panels::CONFIRM_ID
+        } else {
+            crate::panels::PASSPHRASE_ID
+        };
+        let Some(start) = self.start_id else { return };
+        let tab = ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(e, egui::Event::Key { key: egui::Key::Tab, pressed: true, modifiers, .. } if modifiers.is_none())
+            })
+        });
+        if tab
+            && self.start_blocker().is_none()
+            && ctx.memory(|m| m.has_focus(egui::Id::unique(last_field)))
+        {
+            ctx.memory_mut(|m| {
+                m.move_focus(egui::FocusDirection::None);
+                m.request_focus(start);
+            });
+            ctx.input_mut(|i| {
+                i.events
+                    .retain(|e| !matches!(e, egui::Event::Key { key: egui::Key::Tab, .. }));
+            });
         }
     }
 
@@ -186,6 +320,9 @@ impl eframe::App for TgsealApp {
         self.batch = None;
         self.passphrase.zeroize();
         self.confirm.zeroize();
+        if let Some(generated) = &mut self.generated {
+            generated.zeroize();
+        }
     }
 
     fn persist_egui_memory(&self) -> bool {

@@ -4,11 +4,13 @@
 
 pub mod app;
 mod controller;
+pub mod desktop;
 pub mod instance;
 mod panels;
 pub mod queue;
 pub mod settings;
 pub mod strength;
+pub mod theme;
 pub mod units;
 pub mod worker;
 

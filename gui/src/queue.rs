@@ -164,11 +164,31 @@ pub fn destination(input: &Path, action: &Action, output_dir: Option<&Path>) -> 
     }
 }
 
+/// What to do when an item's result already exists, chosen per line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnExists {
+    /// Ask: the line shows Replace, Keep both and Skip.
+    #[default]
+    Ask,
+    /// Replace the existing file.
+    Replace,
+    /// Write under a new, numbered name (`report (2).pdf.tgseal`).
+    KeepBoth,
+}
+
 /// Where an item stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Waiting for Start.
     Queued,
+    /// Its result already exists: the line asks what to do (for sealing,
+    /// known before Start; for opening, once the stored name is read).
+    Exists(PathBuf),
+    /// It cannot run as the options stand (a folder to pad); known before
+    /// Start, and checked again when the options change.
+    Blocked(String),
+    /// The user chose Skip when its result existed; nothing was written.
+    Skipped,
     /// In the running batch, not started yet.
     Waiting,
     /// Being sealed or opened now.
@@ -207,6 +227,10 @@ pub struct Item {
     pub destination: Destination,
     /// Where it stands.
     pub status: Status,
+    /// What to do if its result exists.
+    pub on_exists: OnExists,
+    /// Every file written when done (the parts of a split file).
+    pub outputs: Vec<PathBuf>,
 }
 
 impl Item {
@@ -232,6 +256,18 @@ impl Item {
             action,
             destination,
             status,
+            on_exists: OnExists::Ask,
+            outputs: Vec::new(),
+        }
+    }
+
+    /// Plans the item again from its path, as if it were dropped now (the
+    /// file may have changed since, a missing part may have arrived); keeps
+    /// what the user chose for an existing result.
+    pub fn replanned(&self, output_dir: Option<&Path>) -> Self {
+        Item {
+            on_exists: self.on_exists,
+            ..Item::new(self.path.clone(), output_dir)
         }
     }
 
@@ -248,9 +284,23 @@ impl Item {
             .unwrap_or_else(|| tgseal_core::untrusted::escape_path(&self.path))
     }
 
-    /// Whether Start would process it.
+    /// Whether Start would process it: waiting for Start, or failed or
+    /// cancelled before (Start tries those again, with the passphrase and
+    /// options of now).
     pub fn is_pending(&self) -> bool {
-        self.status == Status::Queued && !matches!(self.action, Action::Unsupported(_))
+        !matches!(self.action, Action::Unsupported(_))
+            && matches!(
+                self.status,
+                Status::Queued | Status::Failed(_) | Status::Cancelled
+            )
+    }
+
+    /// Whether "Try again" applies: it failed, was cancelled or skipped.
+    pub fn can_retry(&self) -> bool {
+        matches!(
+            self.status,
+            Status::Failed(_) | Status::Cancelled | Status::Skipped
+        )
     }
 }
 

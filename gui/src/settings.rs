@@ -8,6 +8,8 @@ use tgseal_core::KdfPreset;
 use tgseal_core::split;
 use tgseal_workflow::ShapeOptions;
 
+use crate::theme::ThemeChoice;
+
 /// The storage key of [`Settings`].
 pub const STORAGE_KEY: &str = "tgseal-gui/settings";
 
@@ -43,9 +45,9 @@ impl Split {
     pub fn label(self) -> &'static str {
         match self {
             Split::Off => "Off",
-            Split::Telegram => "2 GB parts (Telegram)",
-            Split::Premium => "4 GB parts (Telegram Premium)",
-            Split::Bot => "50 MB parts (bots)",
+            Split::Telegram => "Parts of 2000 MiB (Telegram)",
+            Split::Premium => "Parts of 4000 MiB (Telegram Premium)",
+            Split::Bot => "Parts of 50 MB (Telegram bots)",
         }
     }
 }
@@ -59,8 +61,6 @@ pub struct Settings {
     /// The KDF preset for sealing, as the CLI spells it (`interactive`, `default`,
     /// `paranoid`); unknown names fall back to the default.
     pub kdf_preset: String,
-    /// Replace existing output files instead of refusing.
-    pub overwrite: bool,
     /// Give sealed files a random name; the real one is restored on opening.
     pub hide_name: bool,
     /// Cut sealed files into parts Telegram accepts.
@@ -73,6 +73,8 @@ pub struct Settings {
     /// The age identity file (private keys) that opens age files sealed to a
     /// key. Only its path is remembered; the keys are read when a job needs them.
     pub age_identity: Option<PathBuf>,
+    /// Light or dark, or as the system says.
+    pub theme: ThemeChoice,
 }
 
 impl Settings {
@@ -115,10 +117,11 @@ mod tests {
 
     #[test]
     fn settings_saved_before_the_new_options_still_load() {
+        // `overwrite` was once remembered; it is now chosen in every run,
+        // and a stored `true` is ignored.
         let old = r#"(output_dir: None, kdf_preset: "paranoid", overwrite: true)"#;
         let settings: Settings = ron::from_str(old).unwrap();
         assert_eq!(settings.preset(), KdfPreset::Paranoid);
-        assert!(settings.overwrite);
         assert_eq!(settings.split, Split::Off);
         assert!(!settings.hide_name && !settings.pad && !settings.armor);
     }

@@ -32,6 +32,15 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// The time left, in words: `about 1 min 30 s left`, `less than a second left`.
+pub fn time_left(d: Duration) -> String {
+    if d.as_secs() == 0 {
+        "less than a second left".into()
+    } else {
+        format!("about {} left", duration(d))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -51,5 +60,7 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(300)), "less than a second");
         assert_eq!(duration(Duration::from_secs(90)), "1 min 30 s");
         assert_eq!(duration(Duration::from_secs(3700)), "1 h 1 min");
+        assert_eq!(time_left(Duration::from_millis(300)), "less than a second left");
+        assert_eq!(time_left(Duration::from_secs(90)), "about 1 min 30 s left");
     }
 }

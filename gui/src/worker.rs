@@ -18,9 +18,11 @@ use tgseal_core::{
     Control, DecryptOptions, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
 };
 use tgseal_workflow::{
-    BatchKeys, Claims, Class, DecryptTarget, Destination, Error, Format, Input, Remedy,
-    ShapeOptions, Source, Unlock, seal,
+    BatchKeys, Claims, Class, DecryptTarget, Destination, Error, Fault, Format, Input, Remedy,
+    ShapeOptions, Source, Unlock, preflight, seal,
 };
+
+use crate::queue::OnExists;
 
 /// The live state of one job, shared between the UI and the worker.
 #[derive(Debug, Default)]
@@ -104,6 +106,9 @@ pub struct Job {
     pub kind: JobKind,
     /// Its size, for the progress estimate before it starts.
     pub size: u64,
+    /// What to do if its result exists ([`OnExists::Ask`]: refuse, and
+    /// report [`Outcome::Exists`] so that the line can ask).
+    pub on_exists: OnExists,
 }
 
 /// How a batch runs: the same choices for every job in it.
@@ -113,8 +118,6 @@ pub struct BatchOptions {
     pub kdf: KdfParams,
     /// The most KDF work an opened file may ask for.
     pub cap: KdfCap,
-    /// Replace existing outputs.
-    pub overwrite: bool,
     /// The age identity file, for age files sealed to a key.
     pub age_identity: Option<PathBuf>,
     /// Tests only: while set, every job pauses after its first progress report
@@ -125,10 +128,12 @@ pub struct BatchOptions {
 /// How a job ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// The result is at this path (the first part when split into several).
-    Done(PathBuf),
+    /// The result is at these paths (one, or every part when split).
+    Done(Vec<PathBuf>),
     /// The job failed; the message uses the core error's wording.
     Failed(String),
+    /// Nothing was written: the result (this path) already exists.
+    Exists(PathBuf),
     /// Cancelled; nothing was written.
     Cancelled,
 }
@@ -148,6 +153,8 @@ pub struct Batch {
     progress: Vec<(usize, Arc<JobProgress>)>,
     started: Instant,
     unfinished: usize,
+    /// The jobs started and not finished (queue indices).
+    running: Vec<usize>,
     worker: Option<JoinHandle<()>>,
 }
 
@@ -176,6 +183,7 @@ impl Batch {
             progress,
             started: Instant::now(),
             unfinished,
+            running: Vec::new(),
             worker: Some(worker),
         })
     }
@@ -183,6 +191,12 @@ impl Batch {
     /// The events that arrived since the last call.
     pub fn poll(&mut self) -> Vec<Event> {
         let events: Vec<Event> = self.events.try_iter().collect();
+        for event in &events {
+            match event {
+                Event::Started(index) => self.running.push(*index),
+                Event::Finished(index, _) => self.running.retain(|i| i != index),
+            }
+        }
         self.unfinished -= events
             .iter()
             .filter(|e| matches!(e, Event::Finished(..)))
@@ -221,6 +235,16 @@ impl Batch {
     pub fn totals(&self) -> (u64, u64) {
         self.progress.iter().fold((0, 0), |(done, total), (_, p)| {
             (done + p.done(), total + p.total().max(p.done()))
+        })
+    }
+
+    /// Whether a started job has not moved a byte yet: its key derivation
+    /// (or the check of the passphrase) is under way, and the time left
+    /// cannot be told from bytes.
+    pub fn deriving_key(&self) -> bool {
+        self.running.iter().any(|index| {
+            self.progress(*index)
+                .is_some_and(|p| p.done() == 0 && !p.is_cancelled())
         })
     }
 
@@ -300,14 +324,25 @@ fn run(
                 run_job(&job, &mut keys, &claims, &options, &control)
             }));
             match result {
-                Ok(Ok(path)) => Outcome::Done(path),
+                Ok(Ok(paths)) => Outcome::Done(paths),
                 Ok(Err(err)) if err.class() == Class::Cancelled => Outcome::Cancelled,
-                Ok(Err(err)) => Outcome::Failed(message(&err)),
+                Ok(Err(err)) => match existing_output(&err) {
+                    Some(path) => Outcome::Exists(path),
+                    None => Outcome::Failed(message(&err)),
+                },
                 Err(_) => Outcome::Failed("internal error (the job panicked)".into()),
             }
         };
         let _ = tx.send(Event::Finished(job.index, outcome));
         ctx.request_repaint();
+    }
+}
+
+/// The existing file that made `err`, when that is what failed.
+pub fn existing_output(err: &Error) -> Option<PathBuf> {
+    match err.fault() {
+        Fault::Sealed(tgseal_core::Error::OutputExists(path)) => Some(path.clone()),
+        _ => None,
     }
 }
 
@@ -350,13 +385,21 @@ fn run_job(
     claims: &Claims,
     options: &BatchOptions,
     control: &Control,
-) -> Result<PathBuf, Error> {
+) -> Result<Vec<PathBuf>, Error> {
+    let overwrite = job.on_exists == OnExists::Replace;
     let outcome = match &job.kind {
         JobKind::Seal {
             folder,
             name,
             shape,
         } => {
+            let name = match job.on_exists {
+                OnExists::KeepBoth => preflight::free_sealed_name(&job.input, folder, name, shape),
+                _ => name.clone(),
+            };
+            let destination = Destination::Named { dir: folder, name };
+            // What can fail without the key fails before Argon2id runs.
+            preflight::check_seal(&job.input, &destination, shape, overwrite)?;
             if keys.sealing.is_none() {
                 keys.sealing = Some(BatchKeys::new(
                     keys.copy_of_passphrase()?,
@@ -375,14 +418,10 @@ fn run_job(
                 shape: *shape,
                 options: EncryptOptions::default(),
             };
-            let destination = Destination::Named {
-                dir: folder,
-                name: name.clone(),
-            };
             seal(
                 Source::Path(&job.input),
                 destination,
-                options.overwrite,
+                overwrite,
                 &format,
                 control,
             )?
@@ -401,9 +440,13 @@ fn run_job(
                 keyring: keys.keyring.as_ref(),
                 identities: keys.identities.as_ref().unwrap_or(&no_identities),
             };
+            let target = match job.on_exists {
+                OnExists::KeepBoth => DecryptTarget::KeepBoth(folder.clone()),
+                _ => DecryptTarget::Folder(folder.clone()),
+            };
             input.open(
-                &DecryptTarget::Folder(folder.clone()),
-                options.overwrite,
+                &target,
+                overwrite,
                 claims,
                 &unlock,
                 &DecryptOptions::default(),
@@ -411,8 +454,10 @@ fn run_job(
             )?
         }
     };
-    let first = outcome.outputs.into_iter().next();
-    first.ok_or_else(|| std::io::Error::other("nothing was written").into())
+    if outcome.outputs.is_empty() {
+        return Err(std::io::Error::other("nothing was written").into());
+    }
+    Ok(outcome.outputs)
 }
 
 /// The identities of the chosen identity file, if one is chosen. An
@@ -433,7 +478,7 @@ pub fn message(err: &Error) -> String {
     let text = tgseal_core::untrusted::escape(&err.to_string()).into_owned();
     match err.remedy() {
         Some(Remedy::AllowOverwrite) => {
-            format!("{text} (turn on \u{201c}Replace existing files\u{201d} to overwrite)")
+            format!("{text}: choose Replace, Keep both or Skip")
         }
         Some(Remedy::LiftKdfCap) => format!(
             "{text}; if you trust this file, turn on \u{201c}Allow expensive key derivation\u{201d}"

@@ -303,21 +303,6 @@ fn armored_text_and_a_folder_of_parts_open() {
 }
 
 #[test]
-fn padding_a_folder_is_refused_with_the_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("docs");
-    std::fs::create_dir(&folder).unwrap();
-    std::fs::write(folder.join("a.txt"), "a").unwrap();
-    let mut app = app(hooks(dir.path()));
-    change_settings(&mut app, |s| s.pad = true);
-    drop_files(&mut app, &[folder]);
-    seal_all(&mut app, "Seal 1 file");
-    let reason = failure(&app, 0);
-    assert!(reason.contains("folder"), "{reason}");
-    assert_eq!(names_in(dir.path()), ["docs"], "nothing written");
-}
-
-#[test]
 fn age_files_open_with_the_passphrase_or_the_identity_file() {
     let dir = tempfile::tempdir().unwrap();
     let with_passphrase = dir.path().join("minutes.txt.age");
@@ -409,6 +394,7 @@ fn generate_fills_both_fields_with_a_strong_passphrase() {
     click(&mut app, "Generate");
     app.get_by_label_contains("different channel");
     app.get_by_label_contains("Strength: ");
+    app.get_by_label("I have saved it");
     // Both fields hold the same passphrase: sealing is allowed at once.
     assert_eq!(
         app.query_all_by_label("The two passphrases differ.")
@@ -419,29 +405,11 @@ fn generate_fills_both_fields_with_a_strong_passphrase() {
     assert_done(&app, 0);
 }
 
-/// In-memory stand-in for eframe's storage (a RON file on disk in the real app).
-#[derive(Default)]
-struct MemoryStorage(std::collections::BTreeMap<String, String>);
-
-impl eframe::Storage for MemoryStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.into(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
 #[test]
 fn settings_persist_but_the_passphrase_does_not() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(hooks(dir.path()));
     type_into(&mut app, "Passphrase", "unmistakable-secret-marker");
-    click(&mut app, "Replace existing files");
     let settings = change_settings(&mut app, |s| {
         s.output_dir = Some(dir.path().join("sealed"));
         s.set_preset(tgseal_core::KdfPreset::Paranoid);
@@ -451,7 +419,6 @@ fn settings_persist_but_the_passphrase_does_not() {
         s.age_identity = Some(dir.path().join("key.txt"));
     });
     app.run();
-    assert!(settings.overwrite);
 
     let mut storage = MemoryStorage::default();
     eframe::App::save(app.state_mut(), &mut storage);
@@ -522,6 +489,27 @@ mod snapshots {
         hold.release();
         wait_until_idle(&mut app);
         snap(&mut app, "done");
+    }
+
+    /// At 800 by 600 the drop zone's hint wraps instead of being cut off.
+    #[test]
+    fn small_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = rendered_app_at(hooks(dir.path()), eframe::egui::vec2(800.0, 600.0));
+        app.run();
+        snap(&mut app, "small_window");
+    }
+
+    #[test]
+    fn light_theme() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = data_file(dir.path(), "report.pdf", 300_000);
+        let sealed = sealed_file(dir.path(), "photo.jpg", 10_000);
+        let mut app = rendered_app(hooks(dir.path()));
+        change_settings(&mut app, |s| s.theme = tgseal_gui::theme::ThemeChoice::Light);
+        drop_files(&mut app, &[report, sealed]);
+        type_into(&mut app, "Passphrase", PASSPHRASE);
+        snap(&mut app, "light");
     }
 
     #[test]

@@ -204,3 +204,36 @@ pub fn assert_empty(dir: &Path) {
     let left = entries(dir);
     assert!(left.is_empty(), "left in {}: {left:?}", dir.display());
 }
+
+/// A fake Telegram Desktop: `dir/bin/telegram-desktop`, a script that writes
+/// the arguments it was started with, one per line, to `dir/telegram-args`
+/// (whole or not at all). Returns the folder to put on `PATH` and the file.
+#[cfg(unix)]
+pub fn fake_telegram(dir: &Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let record = dir.join("telegram-args");
+    let script = format!(
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{0}.tmp'\n/bin/mv '{0}.tmp' '{0}'\n",
+        record.display()
+    );
+    let program = bin.join("telegram-desktop");
+    std::fs::write(&program, script).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (bin, record)
+}
+
+/// The arguments the [`fake_telegram`] received, once it has run (waits up
+/// to ten seconds; it is started in the background).
+pub fn telegram_args(record: &Path) -> Vec<String> {
+    assert!(
+        wait_until(1000, Duration::from_millis(10), || record.exists()),
+        "Telegram Desktop was not started"
+    );
+    std::fs::read_to_string(record)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

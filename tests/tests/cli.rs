@@ -348,3 +348,54 @@ fn a_full_disk_is_reported_in_plain_words() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the disk is full"), "{stderr}");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`), sealing and
+/// opening a small file leave no empty progress bar ("0 B/0 B") behind: the
+/// bar is drawn only for a job that runs a while.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_small_file_leaves_no_empty_progress_bar_on_a_terminal() {
+    let Ok(script) = which_script() else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let (dir, _, _) = folder_with_file("README.md", 300);
+    let bin = tgseal_bin().display().to_string();
+    for command in [
+        format!("{bin} encrypt --kdf-params 64,1,1 README.md"),
+        format!("{bin} decrypt -O out README.md.tgseal"),
+    ] {
+        let out = std::process::Command::new(&script)
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(dir.path())
+            .env("TGSEAL_PASSPHRASE", PASS)
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{command}: {shown}");
+        assert!(!shown.contains("0 B/0 B") && !shown.contains("eta"), "{shown}");
+        assert!(shown.contains("README.md"), "{shown}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn which_script() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/script", "/bin/script"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
+}
+
+#[test]
+fn a_set_of_one_part_is_read_from_one_part() {
+    let (dir, _, data) = folder_with_file("a.bin", 1_000);
+    encrypt(dir.path(), &["a.bin", "--split", "100K", "-O", "sealed"])
+        .assert()
+        .success();
+    decrypt(dir.path(), &["sealed/a.bin.tgseal.001", "-O", "out"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("read from 1 part\n"));
+    assert_eq!(std::fs::read(dir.path().join("out/a.bin")).unwrap(), data);
+}

@@ -148,17 +148,34 @@ impl Error {
     }
 }
 
+/// "part 2 of 3 is missing", or "parts 2, 4 and 5 of 5 are missing": every
+/// missing part named at once, so that the user fetches them all in one go.
+fn missing_text(number: u32, more: &[u32], count: u32) -> String {
+    let Some((last, middle)) = more.split_last() else {
+        return format!("part {number} of {count} is missing");
+    };
+    let mut list = number.to_string();
+    for n in middle {
+        list.push_str(&format!(", {n}"));
+    }
+    format!("parts {list} and {last} of {count} are missing")
+}
+
 /// What is wrong with one part of a split sealed file (FORMAT.md §10).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PartProblem {
-    /// The part with this number was not found beside the others.
-    #[error("part {number} of {count} is missing")]
+    /// The part with this number was not found beside the others (nor
+    /// were the parts in `more`).
+    #[error("{}", missing_text(*.number, .more, *.count))]
     Missing {
-        /// The missing part's number (1-based).
+        /// The first missing part's number (1-based).
         number: u32,
         /// How many parts the set has.
         count: u32,
+        /// The numbers of the other missing parts, ascending (empty when
+        /// only one is missing).
+        more: Vec<u32>,
     },
     /// Two files hold the same part.
     #[error(

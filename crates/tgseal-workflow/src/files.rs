@@ -137,6 +137,9 @@ pub enum DecryptTarget {
     Folder(PathBuf),
     /// Exactly this path.
     Path(PathBuf),
+    /// Into this folder, under the restored name, or under a numbered one
+    /// (`photo (2).jpg`) when that name is taken: "keep both".
+    KeepBoth(PathBuf),
 }
 
 impl DecryptTarget {
@@ -146,14 +149,82 @@ impl DecryptTarget {
         match self {
             DecryptTarget::Path(path) => path.clone(),
             DecryptTarget::Folder(dir) => dir.join(restored_name(stored_name, sealed_path)),
+            DecryptTarget::KeepBoth(dir) => {
+                free_path(&dir.join(restored_name(stored_name, sealed_path)))
+            }
         }
     }
+
+    /// The folder written into, unless the target is exactly a path.
+    pub fn folder(&self) -> Option<&Path> {
+        match self {
+            DecryptTarget::Folder(dir) | DecryptTarget::KeepBoth(dir) => Some(dir),
+            DecryptTarget::Path(_) => None,
+        }
+    }
+}
+
+/// `report.pdf.tgseal` numbered `n`: `report (2).pdf.tgseal`. The number goes
+/// before the first extension, so the name still says what the file is; a
+/// name that starts with a dot keeps it (`.bashrc (2)`).
+pub fn numbered_name(name: &str, n: u32) -> String {
+    let stem_end = name
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '.')
+        .map_or(name.len(), |(i, _)| i);
+    format!("{} ({n}){}", &name[..stem_end], &name[stem_end..])
+}
+
+/// The first of `name`, `name (2)`, `name (3)`… ([`numbered_name`]) for
+/// which `taken` is false. Gives up after 9999 and returns the last tried
+/// (writing it then fails as an existing output, as it would have anyway).
+pub fn free_name(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(name) {
+        return name.to_owned();
+    }
+    let mut candidate = String::new();
+    for n in 2..=9999 {
+        candidate = numbered_name(name, n);
+        if !taken(&candidate) {
+            break;
+        }
+    }
+    candidate
+}
+
+/// `path`, or the first numbered variant of its name that does not exist
+/// (not even as a dangling link): where "keep both" writes.
+pub fn free_path(path: &Path) -> PathBuf {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return path.to_path_buf();
+    };
+    let dir = parent_dir(path);
+    dir.join(free_name(name, |n| dir.join(n).symlink_metadata().is_ok()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn keep_both_numbers_the_name_before_its_extensions() {
+        assert_eq!(numbered_name("report.pdf.tgseal", 2), "report (2).pdf.tgseal");
+        assert_eq!(numbered_name("holiday", 3), "holiday (3)");
+        assert_eq!(numbered_name(".bashrc", 2), ".bashrc (2)");
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("photo.jpg");
+        assert_eq!(free_path(&photo), photo);
+        std::fs::write(&photo, b"x").unwrap();
+        std::fs::write(dir.path().join("photo (2).jpg"), b"x").unwrap();
+        assert_eq!(free_path(&photo), dir.path().join("photo (3).jpg"));
+        let target = DecryptTarget::KeepBoth(dir.path().to_path_buf());
+        assert_eq!(
+            target.output_for("photo.jpg", Path::new("x.tgseal")),
+            dir.path().join("photo (3).jpg")
+        );
+    }
 
     #[test]
     fn restored_names_are_base_names() {

@@ -127,7 +127,9 @@ impl Input {
                 let (output, summary) = age.decrypt(target, with, overwrite, control)?;
                 let mut notes = Vec::new();
                 if age.file_count() > 1 {
-                    notes.push(format!("read from {} parts", age.file_count()));
+                    let count = age.file_count();
+                    let parts = if count == 1 { "part" } else { "parts" };
+                    notes.push(format!("read from {count} {parts}"));
                 }
                 Ok(Outcome::file(output, summary, notes))
             }

@@ -12,7 +12,9 @@
 //!   [`open_stream`] for standard input) with what unlocks it ([`Unlock`]).
 //! - **around them** — the batch runner and the batch's keys ([`batch`]),
 //!   atomic output files ([`files`]), safe folder extraction ([`folder`]),
-//!   part sets on disk ([`parts`]), and one [`Error`] whose [`Class`] and
+//!   part sets on disk ([`parts`]), the checks that can fail a job before
+//!   any key is derived ([`preflight`]), the hand-off of sealed files to
+//!   Telegram Desktop ([`telegram`]), and one [`Error`] whose [`Class`] and
 //!   [`Remedy`] each front end words in its own terms.
 //!
 //! The front ends make no format decision of their own: they turn what the
@@ -76,8 +78,10 @@ pub mod folder;
 mod input;
 pub mod parts;
 mod pipe;
+pub mod preflight;
 mod seal;
 pub mod sealed;
+pub mod telegram;
 
 pub use batch::{BatchKeys, Outcome};
 pub use claims::Claims;

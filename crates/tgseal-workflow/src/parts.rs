@@ -244,7 +244,7 @@ pub fn numbered_parts(dir: &Path, base: &str) -> Result<BTreeMap<u32, Vec<PathBu
 }
 
 /// Every file in `dir` named `BASE.NNN`, sorted.
-fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
+pub(crate) fn existing_parts(dir: &Path, base: &str) -> Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = numbered_parts(dir, base)?.into_values().flatten().collect();
     found.sort();
     Ok(found)

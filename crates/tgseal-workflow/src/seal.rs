@@ -24,6 +24,10 @@ use crate::{Error, Result};
 
 pub use tgseal_core::shape::ShapeOptions;
 
+/// Why a folder cannot be padded ([`tgseal_core::Error::CannotPad`]).
+pub(crate) const CANNOT_PAD_FOLDER: &str =
+    "a folder is archived while it is sealed, so its size is not known in advance";
+
 /// What to seal.
 pub enum Source<'a> {
     /// A file, or a folder (sealed as one archive, FORMAT.md §4.3).
@@ -190,9 +194,7 @@ impl SealedJob<'_> {
             }
             Source::Path(input) if std::fs::metadata(input)?.is_dir() => {
                 if self.shape.pad {
-                    return Err(CoreError::CannotPad(
-                        "a folder is archived while it is sealed, so its size is not known in advance",
-                    ));
+                    return Err(CoreError::CannotPad(CANNOT_PAD_FOLDER));
                 }
                 let metadata = folder_metadata(input)?;
                 let mut reader = FolderReader::spawn(input);

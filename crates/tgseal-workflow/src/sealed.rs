@@ -145,7 +145,7 @@ impl SealedInput {
             let named = target.output_for(&stored, &self.name_source());
             let mut notes = Vec::new();
             let output = match target {
-                DecryptTarget::Folder(_) => {
+                DecryptTarget::Folder(_) | DecryptTarget::KeepBoth(_) => {
                     notes.extend(name_note(&stored));
                     let claimed = claims.claim(&named);
                     if claimed != named {
@@ -163,9 +163,9 @@ impl SealedInput {
             let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
             outcome.notes.splice(0..0, notes);
             if let SealedInput::Parts(set) = self {
-                outcome
-                    .notes
-                    .push(format!("read from {} parts", set.paths().count()));
+                let count = set.paths().count();
+                let parts = if count == 1 { "part" } else { "parts" };
+                outcome.notes.push(format!("read from {count} {parts}"));
             }
             Ok(outcome)
         };

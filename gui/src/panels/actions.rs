@@ -6,6 +6,7 @@ use std::time::Duration;
 use eframe::egui::{self, RichText};
 
 use crate::app::TgsealApp;
+use crate::queue::{Action, Status};
 use crate::units;
 use crate::worker::Batch;
 
@@ -32,13 +33,27 @@ impl TgsealApp {
     fn start_row_ui(&mut self, ui: &mut egui::Ui) {
         let blocker = self.start_blocker();
         let start = ui
-            .add_enabled(
-                blocker.is_none(),
-                egui::Button::new(RichText::new(self.start_label()).strong()),
-            )
+            .add_enabled(blocker.is_none(), primary_button(ui, self.start_label()))
             .on_hover_text("Seal or open every file in the list that is ready");
+        self.start_id = Some(start.id);
         if start.clicked() {
             self.start(ui.ctx());
+        }
+        let sent: Vec<usize> = self
+            .queue
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.action == Action::Seal && matches!(i.status, Status::Done(_)))
+            .map(|(index, _)| index)
+            .collect();
+        if sent.len() > 1
+            && self.batch.is_none()
+            && ui
+                .button("Send all with Telegram")
+                .on_hover_text("Open Telegram Desktop's share dialog with every sealed file")
+                .clicked()
+        {
+            self.send_to_telegram(&sent);
         }
         if let Some(batch) = &self.batch
             && ui
@@ -56,6 +71,22 @@ impl TgsealApp {
     }
 }
 
+/// The main action: filled with the accent colour while it can run, so
+/// that enabled and disabled look different at a glance.
+fn primary_button(ui: &egui::Ui, label: String) -> egui::Button<'static> {
+    let visuals = ui.visuals();
+    let text = RichText::new(label).strong().size(16.0);
+    let accent = visuals.selection.bg_fill;
+    let text = if visuals.dark_mode {
+        text.color(egui::Color32::WHITE)
+    } else {
+        text.color(egui::Color32::WHITE)
+    };
+    egui::Button::new(text)
+        .fill(accent)
+        .min_size(egui::vec2(160.0, 32.0))
+}
+
 /// One bar for the whole batch; with `stable_display` off, also its speed and
 /// the time left.
 fn batch_progress_ui(ui: &mut egui::Ui, batch: &Batch, stable_display: bool) {
@@ -67,15 +98,18 @@ fn batch_progress_ui(ui: &mut egui::Ui, batch: &Batch, stable_display: bool) {
     };
     let mut text = format!("{:.0}% of {}", fraction * 100.0, units::size(total));
     let elapsed = batch.elapsed().as_secs_f64();
-    // Over the first half second the speed would be mostly noise.
-    if !stable_display && elapsed > 0.5 && done > 0 {
+    if !stable_display && batch.deriving_key() {
+        // A key derivation takes as long as it takes: bytes say nothing of it.
+        text.push_str(" \u{2014} deriving the key\u{2026}");
+    } else if !stable_display && elapsed > 0.5 && done > 0 {
+        // Over the first half second the speed would be mostly noise.
         let speed = done as f64 / elapsed;
         let left = total.saturating_sub(done) as f64 / speed;
-        // An en dash: egui's bundled font has it (arrows and check marks it lacks).
+        // An em dash: egui's bundled font has it (arrows and check marks it lacks).
         text.push_str(&format!(
-            " — {}/s — about {} left",
+            " \u{2014} {}/s \u{2014} {}",
             units::size(speed as u64),
-            units::duration(Duration::from_secs_f64(left))
+            units::time_left(Duration::from_secs_f64(left))
         ));
     }
     ui.add(egui::ProgressBar::new(fraction).text(text));

@@ -17,13 +17,20 @@ pub(super) fn empty_drop_zone(ui: &mut egui::Ui) {
         FontId::proportional(22.0),
         ui.visuals().text_color(),
     );
-    ui.painter().text(
-        rect.center() + egui::vec2(0.0, 16.0),
-        Align2::CENTER_CENTER,
-        "Files and folders are sealed; sealed files, their parts and age files are opened.",
+    // Wrapped to the zone: a narrow window must not cut the hint off.
+    let hint = ui.painter().layout(
+        "Files and folders are sealed; sealed files, their parts and age files are opened."
+            .to_owned(),
         FontId::proportional(14.0),
         ui.visuals().weak_text_color(),
+        (rect.width() - 48.0).max(120.0),
     );
+    let top_left = egui::pos2(
+        rect.center().x - hint.size().x / 2.0,
+        rect.center().y + 6.0,
+    );
+    ui.painter()
+        .galley(top_left, hint, ui.visuals().weak_text_color());
 }
 
 /// While files hover over the window: a highlight over everything.

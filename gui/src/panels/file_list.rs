@@ -4,6 +4,8 @@
 use eframe::egui;
 
 use super::drop_zone::empty_drop_zone;
+use super::list_item::LineAction;
+use super::path_entry::Purpose;
 use crate::app::TgsealApp;
 
 impl TgsealApp {
@@ -14,22 +16,33 @@ impl TgsealApp {
             empty_drop_zone(ui);
             return;
         }
-        // Removed after the loop: the list must not change while it is drawn.
-        let mut remove = None;
+        // Applied after the loop: the list must not change while it is drawn.
+        let mut chosen = None;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for index in 0..self.queue.len() {
                     ui.push_id(index, |ui| {
-                        if self.item_ui(ui, index) {
-                            remove = Some(index);
+                        if let Some(action) = self.item_ui(ui, index) {
+                            chosen = Some((index, action));
                         }
                     });
                     ui.add_space(4.0);
                 }
             });
-        if let Some(index) = remove {
-            self.remove_item(index);
+        if let Some((index, action)) = chosen {
+            self.apply_line_action(ui.ctx(), index, action);
+        }
+    }
+
+    fn apply_line_action(&mut self, ctx: &egui::Context, index: usize, action: LineAction) {
+        match action {
+            LineAction::Remove => self.remove_item(index),
+            LineAction::Retry => self.retry(index, ctx),
+            LineAction::Exists(choice) => self.choose_on_exists(index, choice),
+            LineAction::Reveal(path) => self.show_in_folder(&path),
+            LineAction::Send => self.send_to_telegram(&[index]),
+            LineAction::CopyText => self.copy_armored_text(ctx, index),
         }
     }
 
@@ -38,20 +51,18 @@ impl TgsealApp {
     fn list_buttons_ui(&mut self, ui: &mut egui::Ui) {
         let busy = self.batch.is_some();
         if ui
-            .button("Add files…")
+            .button("Add files\u{2026}")
             .on_hover_text("Choose files to seal, or sealed files, parts and age files to open")
             .clicked()
-            && let Some(paths) = rfd::FileDialog::new().pick_files()
         {
-            self.add_paths(paths);
+            self.choose_path(Purpose::AddFiles);
         }
         if ui
-            .button("Add folder…")
+            .button("Add folder\u{2026}")
             .on_hover_text("Choose a folder to seal as one file, or a folder of parts to open")
             .clicked()
-            && let Some(path) = rfd::FileDialog::new().pick_folder()
         {
-            self.add_paths([path]);
+            self.choose_path(Purpose::AddFolder);
         }
         if !self.queue.is_empty()
             && ui

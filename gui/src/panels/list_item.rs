@@ -6,36 +6,53 @@ use std::path::{Path, PathBuf};
 use eframe::egui::{self, RichText};
 use tgseal_workflow::ShapeOptions;
 
-use super::SUCCESS_GREEN;
 use crate::app::TgsealApp;
-use crate::queue::{Action, Destination, Item, Status};
+use crate::queue::{Action, Destination, Item, OnExists, Status};
 use crate::settings::Split;
 use crate::units;
 
+/// What a button on a line asks for; applied after the list is drawn (the
+/// list must not change while it is drawn).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LineAction {
+    Remove,
+    Retry,
+    /// Replace or Keep both (`Some`), or Skip (`None`).
+    Exists(Option<OnExists>),
+    Reveal(PathBuf),
+    Send,
+    CopyText,
+}
+
 impl TgsealApp {
-    /// One queue line. Returns true when Remove was pressed.
-    pub(super) fn item_ui(&self, ui: &mut egui::Ui, index: usize) -> bool {
+    /// One queue line, and what its buttons asked for.
+    pub(super) fn item_ui(&self, ui: &mut egui::Ui, index: usize) -> Option<LineAction> {
         let item = &self.queue[index];
-        let mut remove = false;
+        let mut action = None;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 item_title_ui(ui, item);
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    remove = self.item_button_ui(ui, index, item);
+                    action = self.item_button_ui(ui, index, item);
                 });
             });
-            if let Some(text) = self.result_text(item) {
+            // A finished line says where its result is; the plan is for the others.
+            if !matches!(item.status, Status::Done(_))
+                && let Some(text) = self.result_text(item)
+            {
                 ui.label(RichText::new(format!("Result: {text}")).weak());
             }
-            self.status_ui(ui, index, item);
+            if let Some(chosen) = self.status_ui(ui, index, item) {
+                action = Some(chosen);
+            }
         });
-        remove
+        action
     }
 
     /// Cancel while the item is in the batch, else Remove (not while a batch
-    /// runs). Returns true when Remove was pressed.
-    fn item_button_ui(&self, ui: &mut egui::Ui, index: usize, item: &Item) -> bool {
+    /// runs).
+    fn item_button_ui(&self, ui: &mut egui::Ui, index: usize, item: &Item) -> Option<LineAction> {
         if item.status.is_active() {
             let progress = self.batch.as_ref().and_then(|b| b.progress(index));
             let cancelling = progress.is_some_and(|p| p.is_cancelled());
@@ -47,13 +64,14 @@ impl TgsealApp {
             {
                 progress.cancel();
             }
-            return false;
+            return None;
         }
-        self.batch.is_none()
+        let remove = self.batch.is_none()
             && ui
                 .button("Remove")
                 .on_hover_text(format!("Remove {} from the list", item.name()))
-                .clicked()
+                .clicked();
+        remove.then_some(LineAction::Remove)
     }
 
     /// Where the result goes, in words; `None` for an item that writes nothing.
@@ -77,8 +95,12 @@ impl TgsealApp {
         }
     }
 
-    /// The last row: ready, a progress bar, the result or the reason it failed.
-    fn status_ui(&self, ui: &mut egui::Ui, index: usize, item: &Item) {
+    /// The last row: ready, a progress bar, the result or the reason it
+    /// failed, with what can be done about it.
+    fn status_ui(&self, ui: &mut egui::Ui, index: usize, item: &Item) -> Option<LineAction> {
+        let error = ui.visuals().error_fg_color;
+        let idle = self.batch.is_none();
+        let mut action = None;
         match &item.status {
             Status::Queued => {
                 ui.label("Ready");
@@ -88,15 +110,56 @@ impl TgsealApp {
             }
             Status::Running => self.job_progress_ui(ui, index, item),
             Status::Done(path) => {
-                ui.horizontal(|ui| self.result_ui(ui, item, path));
+                ui.horizontal_wrapped(|ui| action = self.result_ui(ui, item, path));
+            }
+            Status::Exists(path) => {
+                ui.label(
+                    RichText::new(format!(
+                        "{} already exists. Replace it, keep both (the new one gets a \
+                         numbered name), or skip this file?",
+                        self.shown_path(path)
+                    ))
+                    .color(error),
+                );
+                ui.horizontal(|ui| {
+                    let choices = [
+                        ("Replace", Some(OnExists::Replace), "Overwrite the existing file"),
+                        ("Keep both", Some(OnExists::KeepBoth), "Write the new one under a numbered name"),
+                        ("Skip", None, "Leave this file out"),
+                    ];
+                    for (label, choice, hover) in choices {
+                        if ui.button(label).on_hover_text(hover).clicked() {
+                            action = Some(LineAction::Exists(choice));
+                        }
+                    }
+                });
+            }
+            Status::Blocked(reason) => {
+                ui.label(RichText::new(reason).color(error));
             }
             Status::Failed(message) => {
-                ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(message).color(error));
+                    if idle && retry_button(ui) {
+                        action = Some(LineAction::Retry);
+                    }
+                });
             }
-            Status::Cancelled => {
-                ui.label("Cancelled: nothing was written.");
+            Status::Cancelled | Status::Skipped => {
+                let what = if item.status == Status::Skipped {
+                    "Skipped"
+                } else {
+                    "Cancelled"
+                };
+                ui.horizontal(|ui| {
+                    ui.label(format!("{what}: nothing was written."));
+                    if idle && retry_button(ui) {
+                        action = Some(LineAction::Retry);
+                    }
+                });
             }
         }
+        action
     }
 
     /// A running job's bar. Until its first bytes it says what takes so long:
@@ -105,35 +168,73 @@ impl TgsealApp {
         let progress = self.batch.as_ref().and_then(|b| b.progress(index));
         let fraction = progress.map_or(0.0, |p| p.fraction());
         let text = match progress {
-            Some(p) if p.is_cancelled() => "Cancelling…".to_owned(),
+            Some(p) if p.is_cancelled() => "Cancelling\u{2026}".to_owned(),
             Some(p) if p.done() == 0 && item.action == Action::Seal => {
-                "Deriving the key…".to_owned()
+                "Deriving the key\u{2026}".to_owned()
             }
             Some(p) if p.done() == 0 && item.action.needs_passphrase() => {
-                "Checking the passphrase…".to_owned()
+                "Checking the passphrase\u{2026}".to_owned()
             }
-            Some(p) if p.done() == 0 => "Checking the key…".to_owned(),
+            Some(p) if p.done() == 0 => "Checking the key\u{2026}".to_owned(),
             _ => format!("{:.0}%", fraction * 100.0),
         };
         ui.add(egui::ProgressBar::new(fraction).text(text));
     }
 
-    /// A finished item: where its result is, and a button to show it.
-    fn result_ui(&self, ui: &mut egui::Ui, item: &Item, path: &Path) {
-        let verb = if item.action == Action::Seal {
-            "Sealed"
-        } else {
-            "Opened"
+    /// A finished item: where its result is, and what can be done with it.
+    fn result_ui(&self, ui: &mut egui::Ui, item: &Item, path: &Path) -> Option<LineAction> {
+        let sealed = item.action == Action::Seal;
+        let verb = if sealed { "Sealed" } else { "Opened" };
+        let parts = match item.outputs.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more parts)", n - 1),
         };
-        ui.label(RichText::new(format!("{verb}: {}", self.shown_path(path))).color(SUCCESS_GREEN));
+        ui.label(
+            RichText::new(format!("{verb}: {}{parts}", self.shown_path(path)))
+                .color(super::success_color(ui.visuals())),
+        );
+        let mut action = None;
+        if sealed
+            && ui
+                .button("Send with Telegram")
+                .on_hover_text(
+                    "Open Telegram Desktop's share dialog with the sealed file (every part); \
+                     pick the chat there",
+                )
+                .clicked()
+        {
+            action = Some(LineAction::Send);
+        }
+        if sealed
+            && is_armored(path)
+            && ui
+                .button("Copy text")
+                .on_hover_text("Copy the sealed text, to paste it into a chat as a message")
+                .clicked()
+        {
+            action = Some(LineAction::CopyText);
+        }
         if ui
             .button("Show in folder")
             .on_hover_text("Open the folder that holds the result")
             .clicked()
         {
-            reveal(path.to_path_buf());
+            action = Some(LineAction::Reveal(path.to_path_buf()));
         }
+        action
     }
+}
+
+/// Whether a sealed result is armored text (`.tgseal.txt`).
+fn is_armored(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == tgseal_core::armor::ARMORED_EXTENSION)
+}
+
+fn retry_button(ui: &mut egui::Ui) -> bool {
+    ui.button("Try again")
+        .on_hover_text("Run this file again with the passphrase and options as they are now")
+        .clicked()
 }
 
 /// The action, colored (blue seals, green opens), the name, and what it is.
@@ -141,7 +242,7 @@ fn item_title_ui(ui: &mut egui::Ui, item: &Item) {
     let action = RichText::new(item.action.label()).strong();
     ui.label(match item.action {
         Action::Seal => action.color(ui.visuals().hyperlink_color),
-        Action::Open | Action::OpenAge { .. } => action.color(SUCCESS_GREEN),
+        Action::Open | Action::OpenAge { .. } => action.color(super::success_color(ui.visuals())),
         Action::Unsupported(_) => action,
     });
     ui.label(RichText::new(item.name()).strong());
@@ -168,21 +269,7 @@ fn sealed_destination(folder: &str, name: &str, shape: &ShapeOptions, split: Spl
         format!("{folder}/{name}")
     };
     if shape.split.is_some() {
-        text.push_str(&format!(", {}", split.label().to_lowercase()));
+        text.push_str(&format!(" ({})", split.label()));
     }
     text
-}
-
-/// Opens the folder holding `path` with the file manager, selecting it where the
-/// platform can. Off the UI thread: it talks to the desktop over D-Bus.
-fn reveal(path: PathBuf) {
-    let _ = std::thread::Builder::new()
-        .name("tgseal-reveal".into())
-        .spawn(move || {
-            if opener::reveal(&path).is_err()
-                && let Some(parent) = path.parent()
-            {
-                let _ = opener::open(parent);
-            }
-        });
 }

@@ -9,10 +9,9 @@ mod header;
 mod list_item;
 mod options;
 mod passphrase;
+mod path_entry;
 
 use std::path::{Path, PathBuf};
-
-use eframe::egui::Color32;
 
 use crate::app::TgsealApp;
 
@@ -20,11 +19,15 @@ pub(crate) use drop_zone::drop_highlight;
 pub(crate) use header::header_ui;
 pub(crate) use passphrase::{CONFIRM_ID, PASSPHRASE_ID};
 
-/// The color of what went well: Open, a finished result, a strong passphrase.
-const SUCCESS_GREEN: Color32 = Color32::from_rgb(80, 170, 90);
+pub(crate) use crate::theme::success_color;
+pub(crate) use path_entry::PathEntry;
 
 impl TgsealApp {
     /// A path as shown in the window: under the home folder as `~/…`.
+    pub(crate) fn shown(&self, path: &Path) -> String {
+        shown_path(path, self.hooks.path_alias.as_ref())
+    }
+
     fn shown_path(&self, path: &Path) -> String {
         shown_path(path, self.hooks.path_alias.as_ref())
     }

@@ -7,46 +7,107 @@ use std::path::PathBuf;
 use eframe::egui::{self, RichText};
 use tgseal_core::KdfPreset;
 
+use super::path_entry::Purpose;
 use super::shown_path;
 use crate::app::TgsealApp;
+use crate::queue::{Action, Status};
 use crate::settings::{Settings, Split};
+use crate::theme::ThemeChoice;
 
 /// A folder shown under another name ([`crate::Hooks::path_alias`]), for [`shown_path`].
 type PathAlias<'a> = Option<&'a (PathBuf, String)>;
 
 impl TgsealApp {
+    /// The options that apply to what is listed: sealing options only when
+    /// something is to be sealed, opening options only when something is to
+    /// be opened (both, each under its heading, for a mixed list; all of
+    /// them for an empty list).
     pub(crate) fn options_ui(&mut self, ui: &mut egui::Ui) {
+        let (seals, opens) = self.modes();
         ui.heading("Options");
         ui.add_space(4.0);
         let mut settings = self.settings.clone();
         let alias = self.hooks.path_alias.as_ref();
-        output_folder_ui(ui, &mut settings, alias);
-        ui.add_space(4.0);
-        key_derivation_ui(ui, &mut settings);
-        ui.checkbox(&mut settings.overwrite, "Replace existing files")
-            .on_hover_text("Overwrite a result file that already exists instead of refusing");
-        expensive_kdf_ui(ui, &mut self.allow_expensive_kdf);
+        ui.label("Output folder");
+        let mut choose = None;
+        if OUTPUT_FOLDER.ui(ui, &mut settings.output_dir, alias) {
+            choose = Some(Purpose::OutputFolder);
+        }
+        let mut replace = self.replace_existing;
+        ui.checkbox(&mut replace, "Replace existing files")
+            .on_hover_text(
+                "For this run only (off at every start): overwrite results that already \
+                 exist instead of asking for each",
+            );
+        if replace != self.replace_existing {
+            self.set_replace_existing(replace);
+        }
+        if seals {
+            ui.add_space(6.0);
+            ui.label(RichText::new(if opens { "For sealing" } else { "Sealing" }).strong());
+            key_derivation_ui(ui, &mut settings);
+            for_the_chat_ui(ui, &mut settings);
+        }
+        if opens {
+            ui.add_space(6.0);
+            ui.label(RichText::new(if seals { "For opening" } else { "Opening" }).strong());
+            expensive_kdf_ui(ui, &mut self.allow_expensive_kdf);
+            if AGE_IDENTITY.ui(ui, &mut settings.age_identity, alias) {
+                choose = Some(Purpose::Identity);
+            }
+        }
         ui.add_space(6.0);
-        for_the_chat_ui(ui, &mut settings);
-        ui.add_space(6.0);
-        age_identity_ui(ui, &mut settings, alias);
+        theme_ui(ui, &mut settings);
         if settings != self.settings {
             self.set_settings(settings);
+        }
+        if let Some(purpose) = choose {
+            self.choose_path(purpose);
+        }
+    }
+
+    /// Whether the list has something to seal, and something to open; an
+    /// empty list counts as both (every option is shown).
+    pub(crate) fn modes(&self) -> (bool, bool) {
+        let listed = |opens: bool| {
+            self.queue.iter().any(|i| {
+                !matches!(i.action, Action::Unsupported(_))
+                    && !matches!(i.status, Status::Done(_))
+                    && i.action.opens() == opens
+            })
+        };
+        match (listed(false), listed(true)) {
+            (false, false) => (true, true),
+            modes => modes,
         }
     }
 }
 
-fn output_folder_ui(ui: &mut egui::Ui, settings: &mut Settings, alias: PathAlias) {
-    ui.label("Output folder");
-    let choice = PathChoice {
-        unset: "beside each file",
-        choose: "Choose output folder…",
-        choose_hover: "Put every result into one folder",
-        forget: "Beside each file",
-        forget_hover: "Put each result in the folder of its input",
-        pick: || rfd::FileDialog::new().pick_folder(),
-    };
-    choice.ui(ui, &mut settings.output_dir, alias);
+const OUTPUT_FOLDER: PathChoice = PathChoice {
+    unset: "beside each file",
+    choose: "Choose output folder\u{2026}",
+    choose_hover: "Put every result into one folder",
+    forget: "Beside each file",
+    forget_hover: "Put each result in the folder of its input",
+};
+
+const AGE_IDENTITY: PathChoice = PathChoice {
+    unset: "No identity file: age files with a passphrase still open.",
+    choose: "Choose identity file\u{2026}",
+    choose_hover: "The private key file (from age-keygen or tgseal keygen, or an SSH \
+                   key) that opens age files encrypted to your public key",
+    forget: "Forget identity file",
+    forget_hover: "Stop using the identity file (the file itself stays)",
+};
+
+fn theme_ui(ui: &mut egui::Ui, settings: &mut Settings) {
+    egui::ComboBox::from_label("Theme")
+        .selected_text(settings.theme.label())
+        .show_ui(ui, |ui| {
+            for choice in ThemeChoice::ALL {
+                ui.selectable_value(&mut settings.theme, choice, choice.label());
+            }
+        });
 }
 
 fn key_derivation_ui(ui: &mut egui::Ui, settings: &mut Settings) {
@@ -134,20 +195,6 @@ fn armor_ui(ui: &mut egui::Ui, settings: &mut Settings) {
     .on_disabled_hover_text("Split parts are always binary files.");
 }
 
-fn age_identity_ui(ui: &mut egui::Ui, settings: &mut Settings, alias: PathAlias) {
-    ui.label(RichText::new("age files").strong());
-    let choice = PathChoice {
-        unset: "No identity file: age files with a passphrase still open.",
-        choose: "Choose identity file\u{2026}",
-        choose_hover: "The private key file (from age-keygen or tgseal keygen, or an SSH \
-                       key) that opens age files encrypted to your public key",
-        forget: "Forget identity file",
-        forget_hover: "Stop using the identity file (the file itself stays)",
-        pick: || rfd::FileDialog::new().pick_file(),
-    };
-    choice.ui(ui, &mut settings.age_identity, alias);
-}
-
 /// An optional path the user picks with a file dialog and can drop again: the
 /// output folder and the age identity file work alike.
 struct PathChoice {
@@ -157,28 +204,24 @@ struct PathChoice {
     choose_hover: &'static str,
     forget: &'static str,
     forget_hover: &'static str,
-    /// The file dialog (modal: the window waits for it).
-    pick: fn() -> Option<PathBuf>,
 }
 
 impl PathChoice {
     /// The path (or what holds without one), then Choose, and Forget while a
-    /// path is chosen.
-    fn ui(&self, ui: &mut egui::Ui, path: &mut Option<PathBuf>, alias: PathAlias) {
+    /// path is chosen. Returns true when Choose was pressed (the dialog is
+    /// the app's to show).
+    fn ui(&self, ui: &mut egui::Ui, path: &mut Option<PathBuf>, alias: PathAlias) -> bool {
+        let mut choose = false;
         let shown = match path.as_deref() {
             Some(path) => shown_path(path, alias),
             None => self.unset.into(),
         };
         ui.label(RichText::new(shown).weak());
         ui.horizontal(|ui| {
-            if ui
+            choose = ui
                 .button(self.choose)
                 .on_hover_text(self.choose_hover)
-                .clicked()
-                && let Some(chosen) = (self.pick)()
-            {
-                *path = Some(chosen);
-            }
+                .clicked();
             if path.is_some()
                 && ui
                     .button(self.forget)
@@ -188,5 +231,6 @@ impl PathChoice {
                 *path = None;
             }
         });
+        choose
     }
 }

@@ -13,6 +13,7 @@ use tgseal_age::Identities;
 use tgseal_core::{
     Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, Keyring, Passphrase,
 };
+use tgseal_gui::desktop::DesktopEnv;
 use tgseal_gui::queue::Status;
 use tgseal_gui::settings::Settings;
 use tgseal_gui::{Hooks, TgsealApp};
@@ -45,7 +46,29 @@ pub fn hooks(dir: &Path) -> Hooks {
         path_alias: Some((dir.to_path_buf(), SHOWN_FOLDER.into())),
         stable_display: true,
         hold: None,
+        // No portal, and nothing on PATH: no real dialog, file manager or
+        // Telegram Desktop is ever started by a test.
+        desktop: Some(DesktopEnv::path_only(dir.join(".no-programs"))),
     }
+}
+
+/// Test hooks, as [`hooks`], with programs found only in `bin`.
+pub fn hooks_with_programs(dir: &Path, bin: &Path) -> Hooks {
+    Hooks {
+        desktop: Some(DesktopEnv::path_only(bin)),
+        ..hooks(dir)
+    }
+}
+
+/// Writes an executable shell script `bin/name`.
+#[cfg(unix)]
+pub fn script(bin: &Path, name: &str, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
 }
 
 /// The app, as eframe would start it, without a renderer.
@@ -58,8 +81,13 @@ pub fn app(hooks: Hooks) -> App {
 
 /// The app rendering through wgpu, for snapshots.
 pub fn rendered_app(hooks: Hooks) -> App {
+    rendered_app_at(hooks, WINDOW)
+}
+
+/// The app rendering through wgpu in a window of `size`.
+pub fn rendered_app_at(hooks: Hooks, size: egui::Vec2) -> App {
     Harness::builder()
-        .with_size(WINDOW)
+        .with_size(size)
         .with_max_steps(64)
         // A blinking text cursor would make snapshots depend on the frame count.
         .with_context_setup(|ctx| ctx.all_styles_mut(|s| s.visuals.text_cursor.blink = false))
@@ -413,3 +441,21 @@ pub fn age_key(dir: &Path) -> (PathBuf, tgseal_age::EncryptTo) {
     let recipient = tgseal_age::parse_recipient(&key.public_key).unwrap();
     (identity, tgseal_age::EncryptTo::Recipients(vec![recipient]))
 }
+
+/// In-memory stand-in for eframe's storage (a RON file on disk in the real app).
+#[derive(Default)]
+pub struct MemoryStorage(pub std::collections::BTreeMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+

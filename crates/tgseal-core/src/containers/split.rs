@@ -286,13 +286,18 @@ pub fn check_set(
             }
         }
     }
-    for number in 1..=count {
-        if !by_number.contains_key(&number) {
-            return Err(broken(
-                &part_name(base, number, count),
-                PartProblem::Missing { number, count },
-            ));
-        }
+    let missing: Vec<u32> = (1..=count)
+        .filter(|number| !by_number.contains_key(number))
+        .collect();
+    if let Some((&number, more)) = missing.split_first() {
+        return Err(broken(
+            &part_name(base, number, count),
+            PartProblem::Missing {
+                number,
+                count,
+                more: more.to_vec(),
+            },
+        ));
     }
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| headers[i].number);
@@ -394,6 +399,9 @@ mod tests {
         );
         let err = check_set("x.tgseal", &[files[0], files[1]], None).unwrap_err();
         assert_eq!(err.to_string(), "x.tgseal.002: part 2 of 3 is missing");
+        // Every missing part is named, not only the first.
+        let err = check_set("x.tgseal", &[files[0]], None).unwrap_err();
+        assert_eq!(err.to_string(), "x.tgseal.001: parts 1 and 2 of 3 are missing");
         let renamed = [file("x.tgseal.002", h1, 50)];
         assert!(matches!(
             check_set("x.tgseal", &renamed, None),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use tgseal_age::{DecryptWith, Error, Result, decrypt, inspect};
 use tgseal_core::{Control, Summary};
 
-use crate::files::{AtomicFile, DecryptTarget, safe_base_name};
+use crate::files::{AtomicFile, DecryptTarget, free_path, safe_base_name};
 
 /// The name a decrypted age file gets: `X.age` → `X`, anything else → `X.decrypted`
 /// (age files store no name).
@@ -28,6 +28,7 @@ pub fn output_path(target: &DecryptTarget, input: &Path) -> PathBuf {
     match target {
         DecryptTarget::Path(path) => path.clone(),
         DecryptTarget::Folder(dir) => dir.join(age_output_name(input)),
+        DecryptTarget::KeepBoth(dir) => free_path(&dir.join(age_output_name(input))),
     }
 }
 
