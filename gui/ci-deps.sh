@@ -15,7 +15,7 @@ packages=(
 )
 # Also for running the real window under Xvfb (screenshots, manual checks):
 if [[ "${1:-}" == "--window" ]]; then
-    packages+=(xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 imagemagick)
+    packages+=(xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcursor1 libxrandr2 libxi6 libgl1 imagemagick xdotool)
 fi
 
 missing=()

@@ -6,13 +6,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use eframe::egui;
 use tgseal_core::KdfParams;
 use zeroize::{Zeroize, Zeroizing};
-
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::controller::Notice;
 use crate::desktop::{DesktopEnv, Report};

@@ -28,9 +28,16 @@ impl TgsealApp {
         // Only items still waiting for Start: the others were already written
         // (or are being written) where they were planned to go.
         let output_dir = self.settings.output_dir.clone();
-        for item in self.queue.iter_mut().filter(|i| i.status == Status::Queued) {
+        for item in self.queue.iter_mut().filter(|i| {
+            matches!(
+                i.status,
+                Status::Queued | Status::Exists(_) | Status::Blocked(_)
+            )
+        }) {
             item.replan(output_dir.as_deref());
         }
+        // A new folder or shape may make a result exist, or stop existing.
+        self.refresh_checks();
     }
 
     /// Adds paths to the queue, as dropping them on the window does. A path
@@ -137,6 +144,11 @@ impl TgsealApp {
         let output_dir = self.settings.output_dir.clone();
         self.queue[index] = self.queue[index].replanned(output_dir.as_deref());
         self.refresh_checks();
+        if !self.queue[index].is_pending() {
+            // Still unusable (a part still missing), or now waiting for a
+            // choice: the line says which.
+            return;
+        }
         match self.start_blocker_for(Some(index)) {
             None => self.start_with(ctx, Some(index)),
             Some(reason) => {
@@ -173,11 +185,6 @@ impl TgsealApp {
     /// Whether a pending item is to be sealed (then the passphrase is typed twice).
     pub(crate) fn has_pending_seal(&self) -> bool {
         self.in_scope(None).any(|i| i.action == Action::Seal)
-    }
-
-    /// Whether a pending item is to be opened.
-    pub(crate) fn has_pending_open(&self) -> bool {
-        self.in_scope(None).any(|i| i.action.opens())
     }
 
     /// Whether a pending item needs the passphrase (all but age files that
@@ -416,6 +423,15 @@ impl TgsealApp {
     /// Rescores the passphrase after it was edited.
     pub(crate) fn passphrase_changed(&mut self) {
         self.strength = estimate(&self.passphrase);
+        // Typed over: the generated passphrase is not the one in use any more.
+        if !self.passphrase.is_empty()
+            && self
+                .generated
+                .as_deref()
+                .is_some_and(|g| g.as_str() != self.passphrase.as_str())
+        {
+            self.generated = None;
+        }
     }
 
     /// Generate: fills both fields with a new passphrase and shows it in
@@ -497,7 +513,13 @@ impl TgsealApp {
     /// Show in folder for a finished line; the answer comes as a notice.
     pub(crate) fn show_in_folder(&mut self, path: &std::path::Path) {
         let shown = self.shown(path);
-        crate::desktop::reveal(&self.desktop, path.to_path_buf(), shown, self.reports.0.clone());
+        crate::desktop::reveal(
+            &self.desktop,
+            path.to_path_buf(),
+            shown,
+            self.reports.0.clone(),
+            true,
+        );
     }
 
     /// Send with Telegram: the files written for `indices` (every part),

@@ -228,13 +228,15 @@ pub struct Report {
 
 /// Opens the folder holding `path` in the file manager, selecting it where
 /// the file manager can (org.freedesktop.FileManager1), else opens the folder
-/// with xdg-open. Off the UI thread; says how it went through `report`.
-pub fn reveal(env: &DesktopEnv, path: PathBuf, shown: String, report: Sender<Report>) {
+/// with xdg-open. Off the UI thread; says how it went through `report` (a
+/// success only when `announce` is set).
+pub fn reveal(env: &DesktopEnv, path: PathBuf, shown: String, report: Sender<Report>, announce: bool) {
     let env = env.clone();
     let spawned = std::thread::Builder::new()
         .name("tgseal-reveal".into())
         .spawn(move || {
-            let _ = report.send(match reveal_now(&env, &path) {
+            let said = match reveal_now(&env, &path) {
+                Ok(()) if !announce => return,
                 Ok(()) => Report {
                     text: format!("Showing {shown} in the file manager."),
                     is_error: false,
@@ -243,7 +245,8 @@ pub fn reveal(env: &DesktopEnv, path: PathBuf, shown: String, report: Sender<Rep
                     text: format!("Cannot show the folder: {why}. The file is at {shown}."),
                     is_error: true,
                 },
-            });
+            };
+            let _ = report.send(said);
         });
     if let Err(err) = spawned {
         eprintln!("tgseal-gui: cannot start a thread to show the folder: {err}");
@@ -330,7 +333,8 @@ pub fn send_to_telegram(
         Err(not_found) => not_found.to_string(),
     };
     if let Some(first) = files.first() {
-        reveal(env, first.clone(), shown, report);
+        // Its success is already said below; only a failure is reported.
+        reveal(env, first.clone(), shown, report, false);
     }
     Report {
         text: format!("{why}. Showing the file in its folder instead: send it from Telegram."),

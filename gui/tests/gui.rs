@@ -220,7 +220,7 @@ fn hidden_names_split_parts_and_padding_come_out_as_chosen() {
     });
     drop_files(&mut app, std::slice::from_ref(&video));
     app.get_by_label_contains("under a random name");
-    app.get_by_label_contains("50 mb parts");
+    app.get_by_label_contains("(Parts of 50 MB (Telegram bots))");
     seal_all(&mut app, "Seal 1 file");
     assert_done(&app, 0);
 

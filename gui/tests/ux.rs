@@ -38,7 +38,8 @@ fn start_runs_failed_and_cancelled_lines_again() {
     let (mut app, hold) = held_app_with_files(dir.path(), &[big]);
     start_sealing(&mut app, "Seal 1 file");
     wait_until_running(&mut app);
-    click(&mut app, "Cancel all");
+    app.get_by_label("Cancel all").click();
+    app.step();
     hold.release();
     wait_until_idle(&mut app);
     assert_eq!(status(&app, 0), &Status::Cancelled);
@@ -380,7 +381,9 @@ fn closing_during_a_job_asks_first() {
 
     request_close(&mut app);
     app.get_by_label("Quit while working?");
-    click(&mut app, "Keep working");
+    assert!(!closes(&app), "the first close request is cancelled");
+    app.get_by_label("Keep working").click();
+    app.run_steps(2);
     assert!(app.state().is_busy());
     assert!(app.query_by_label("Quit while working?").is_none());
 
@@ -484,15 +487,19 @@ fn request_close(app: &mut App) {
         .or_default()
         .events
         .push(egui::ViewportEvent::Close);
-    app.run();
+    // Steps, not run(): a held batch keeps asking for repaints.
+    app.run_steps(3);
 }
 
-/// Whether the last frame asked the window to close.
+/// Whether the last frame asked the window to close (and did not cancel it).
 fn closes(app: &App) -> bool {
     app.output()
         .viewport_output
         .get(&egui::ViewportId::ROOT)
-        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close))
+        .is_some_and(|v| {
+            v.commands.contains(&egui::ViewportCommand::Close)
+                && !v.commands.contains(&egui::ViewportCommand::CancelClose)
+        })
 }
 
 /// Steps until a label containing `text` shows (a helper thread reports).

@@ -27,7 +27,8 @@ impl TgsealApp {
         ui.heading("Options");
         ui.add_space(4.0);
         let mut settings = self.settings.clone();
-        let alias = self.hooks.path_alias.as_ref();
+        let alias_owned = self.hooks.path_alias.clone();
+        let alias = alias_owned.as_ref();
         ui.label("Output folder");
         let mut choose = None;
         if OUTPUT_FOLDER.ui(ui, &mut settings.output_dir, alias) {

@@ -177,6 +177,6 @@ fn strength_ui(ui: &mut egui::Ui, strength: &Strength) {
         ui.label(format!("Strength: {}", strength.label));
     });
     if let Some(hint) = &strength.hint {
-        ui.label(hint);
+        ui.label(hint.as_str());
     }
 }
