@@ -90,7 +90,7 @@ pub fn focus_ring(ctx: &egui::Context) {
     let color = ctx.global_style().visuals.hyperlink_color;
     let painter = ctx.layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
-        egui::Id::new("focus-ring"),
+        egui::Id::unique("focus-ring"),
     ));
     painter.rect_stroke(
         response.rect.expand(2.0),
