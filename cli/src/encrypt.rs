@@ -11,7 +11,9 @@ use tgseal_age::{Armor, EncryptTo};
 use tgseal_core::{ChunkSize, Control, EncryptOptions, KdfPreset};
 use tgseal_workflow::batch::threads_per_job;
 use tgseal_workflow::telegram::Telegram;
-use tgseal_workflow::{BatchKeys, Destination, Format, Outcome, ShapeOptions, Source, preflight, seal};
+use tgseal_workflow::{
+    BatchKeys, Destination, Format, Outcome, ShapeOptions, Source, preflight, seal,
+};
 
 use crate::batch::{self, Job, Settings};
 use crate::cli::{EncryptArgs, KdfChoice};
@@ -120,7 +122,12 @@ pub fn run(args: EncryptArgs, control: &Control) -> Result<u8> {
             eprintln!("tgseal: nothing was handed to Telegram Desktop: not every input was sealed");
             return Ok(code);
         }
-        send(&telegram, written.into_inner().unwrap_or_default(), &plan.jobs, out.quiet)?;
+        send(
+            &telegram,
+            written.into_inner().unwrap_or_default(),
+            &plan.jobs,
+            out.quiet,
+        )?;
     }
     Ok(code)
 }
@@ -152,8 +159,10 @@ fn preflight_all(jobs: &[PlannedJob], shape: &ShapeOptions, overwrite: bool) -> 
     }
     match first_failure {
         Some(err) if jobs.len() == 1 => Err(err.into()),
-        Some(err) => Err(anyhow::Error::from(err)
-            .context("no input can be sealed (the first reason follows)")),
+        Some(err) => {
+            Err(anyhow::Error::from(err)
+                .context("no input can be sealed (the first reason follows)"))
+        }
         None => Ok(()),
     }
 }

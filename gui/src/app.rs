@@ -271,8 +271,15 @@ impl TgsealApp {
                 m.request_focus(start);
             });
             ctx.input_mut(|i| {
-                i.events
-                    .retain(|e| !matches!(e, egui::Event::Key { key: egui::Key::Tab, .. }));
+                i.events.retain(|e| {
+                    !matches!(
+                        e,
+                        egui::Event::Key {
+                            key: egui::Key::Tab,
+                            ..
+                        }
+                    )
+                });
             });
         }
     }

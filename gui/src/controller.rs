@@ -203,9 +203,19 @@ impl TgsealApp {
         let seals = self.in_scope(only).any(|i| i.action == Action::Seal);
         if self.batch.is_some() {
             Some("Working\u{2026}")
-        } else if pending == 0 && self.queue.iter().any(|i| matches!(i.status, Status::Exists(_))) {
+        } else if pending == 0
+            && self
+                .queue
+                .iter()
+                .any(|i| matches!(i.status, Status::Exists(_)))
+        {
             Some("Choose Replace, Keep both or Skip for the files that exist.")
-        } else if pending == 0 && self.queue.iter().any(|i| matches!(i.status, Status::Blocked(_))) {
+        } else if pending == 0
+            && self
+                .queue
+                .iter()
+                .any(|i| matches!(i.status, Status::Blocked(_)))
+        {
             Some("Change what the lines above name, or remove those lines.")
         } else if pending == 0 {
             Some("Add files to seal or open.")

@@ -230,7 +230,13 @@ pub struct Report {
 /// the file manager can (org.freedesktop.FileManager1), else opens the folder
 /// with xdg-open. Off the UI thread; says how it went through `report` (a
 /// success only when `announce` is set).
-pub fn reveal(env: &DesktopEnv, path: PathBuf, shown: String, report: Sender<Report>, announce: bool) {
+pub fn reveal(
+    env: &DesktopEnv,
+    path: PathBuf,
+    shown: String,
+    report: Sender<Report>,
+    announce: bool,
+) {
     let env = env.clone();
     let spawned = std::thread::Builder::new()
         .name("tgseal-reveal".into())

@@ -60,7 +60,10 @@ mod tests {
         assert_eq!(duration(Duration::from_millis(300)), "less than a second");
         assert_eq!(duration(Duration::from_secs(90)), "1 min 30 s");
         assert_eq!(duration(Duration::from_secs(3700)), "1 h 1 min");
-        assert_eq!(time_left(Duration::from_millis(300)), "less than a second left");
+        assert_eq!(
+            time_left(Duration::from_millis(300)),
+            "less than a second left"
+        );
         assert_eq!(time_left(Duration::from_secs(90)), "about 1 min 30 s left");
     }
 }

@@ -506,7 +506,9 @@ mod snapshots {
         let report = data_file(dir.path(), "report.pdf", 300_000);
         let sealed = sealed_file(dir.path(), "photo.jpg", 10_000);
         let mut app = rendered_app(hooks(dir.path()));
-        change_settings(&mut app, |s| s.theme = tgseal_gui::theme::ThemeChoice::Light);
+        change_settings(&mut app, |s| {
+            s.theme = tgseal_gui::theme::ThemeChoice::Light
+        });
         drop_files(&mut app, &[report, sealed]);
         type_into(&mut app, "Passphrase", PASSPHRASE);
         snap(&mut app, "light");

@@ -111,7 +111,10 @@ fn opening_over_an_existing_file_asks_and_keep_both_numbers_it() {
     std::fs::write(dir.path().join("photo.jpg"), b"edited since").unwrap();
     let mut app = app_with_files(dir.path(), &[sealed]);
     open_all(&mut app, PASSPHRASE, "Open 1 file");
-    assert_eq!(status(&app, 0), &Status::Exists(dir.path().join("photo.jpg")));
+    assert_eq!(
+        status(&app, 0),
+        &Status::Exists(dir.path().join("photo.jpg"))
+    );
     app.get_by_label_contains("already exists");
 
     click(&mut app, "Keep both");
@@ -184,7 +187,10 @@ fn without_a_portal_zenity_or_kdialog_a_path_field_asks_with_the_reason() {
     click(&mut app, "Choose output folder\u{2026}");
     type_into(&mut app, "Path", &out.display().to_string());
     click(&mut app, "Use this path");
-    assert_eq!(app.state().settings().output_dir.as_deref(), Some(out.as_path()));
+    assert_eq!(
+        app.state().settings().output_dir.as_deref(),
+        Some(out.as_path())
+    );
     seal_all(&mut app, "Seal 1 file");
     assert!(out.join("a.txt.tgseal").exists());
 }
@@ -207,7 +213,11 @@ fn zenity_then_kdialog_stand_in_for_the_portal() {
     let a = text_file(dir.path(), "a.txt", "a");
     let b = text_file(dir.path(), "b.txt", "b");
     let bin = dir.path().join("bin");
-    script(&bin, "kdialog", &format!("printf '%s\\n' '{}'", b.display()));
+    script(
+        &bin,
+        "kdialog",
+        &format!("printf '%s\\n' '{}'", b.display()),
+    );
     let mut app = app(hooks_with_programs(dir.path(), &bin));
     click(&mut app, "Add files\u{2026}");
     assert_eq!(app.state().queue()[0].path, b);
@@ -236,10 +246,17 @@ fn show_in_folder_says_what_happened() {
     step_until_label(&mut app, "Cannot show the folder");
 
     let opened = dir.path().join("opened");
-    script(&bin, "xdg-open", &format!("printf '%s' \"$1\" > '{}'", opened.display()));
+    script(
+        &bin,
+        "xdg-open",
+        &format!("printf '%s' \"$1\" > '{}'", opened.display()),
+    );
     click(&mut app, "Show in folder");
     step_until_label(&mut app, "in the file manager");
-    assert_eq!(std::fs::read_to_string(&opened).unwrap(), dir.path().display().to_string());
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        dir.path().display().to_string()
+    );
 }
 
 // ----- 3. the generated passphrase -----
@@ -255,7 +272,10 @@ fn a_generated_passphrase_is_shown_whole_until_saved() {
     assert_eq!(phrase.split(' ').count(), 6);
     app.get_by_label(&phrase);
 
-    app.get_all_by_label("Copy passphrase").last().unwrap().click();
+    app.get_all_by_label("Copy passphrase")
+        .last()
+        .unwrap()
+        .click();
     app.step();
     assert_eq!(copied(&app), Some(phrase.clone()));
 
@@ -326,7 +346,8 @@ fn a_space_on_show_passphrase_does_not_follow_the_passphrase() {
     type_into(&mut app, "Passphrase", "two words");
     app.key_press(egui::Key::Tab);
     app.run();
-    app.get_by_label("Confirm passphrase").type_text("two words");
+    app.get_by_label("Confirm passphrase")
+        .type_text("two words");
     app.run();
     assert!(!app.get_by_label("Show passphrase").is_focused());
     app.get_by_label("Seal 1 file");
@@ -411,7 +432,10 @@ fn send_with_telegram_hands_over_exactly_the_sealed_files() {
     seal_all(&mut app, "Seal 2 files");
 
     let part = |name: &str| files.join(name).display().to_string();
-    app.get_all_by_label("Send with Telegram").next().unwrap().click();
+    app.get_all_by_label("Send with Telegram")
+        .next()
+        .unwrap()
+        .click();
     app.run();
     assert_eq!(
         tgseal_e2e::telegram_args(&record),
@@ -437,16 +461,22 @@ fn without_telegram_desktop_send_shows_the_folder_and_says_why() {
     let file = text_file(dir.path(), "a.txt", "x");
     let bin = dir.path().join("bin");
     let opened = dir.path().join("opened");
-    script(&bin, "xdg-open", &format!("printf '%s' \"$1\" > '{}'", opened.display()));
+    script(
+        &bin,
+        "xdg-open",
+        &format!("printf '%s' \"$1\" > '{}'", opened.display()),
+    );
     let mut app = app(hooks_with_programs(dir.path(), &bin));
     drop_files(&mut app, &[file]);
     seal_all(&mut app, "Seal 1 file");
     click(&mut app, "Send with Telegram");
     app.get_by_label_contains("Telegram Desktop was not found");
     app.get_by_label_contains("Showing the file in its folder instead");
-    assert!(tgseal_e2e::wait_until(500, std::time::Duration::from_millis(10), || {
-        opened.exists()
-    }));
+    assert!(tgseal_e2e::wait_until(
+        500,
+        std::time::Duration::from_millis(10),
+        || { opened.exists() }
+    ));
 }
 
 #[test]
@@ -460,7 +490,10 @@ fn copy_text_copies_the_armored_message() {
     app.get_by_label("Copy text").click();
     app.step();
     let text = copied(&app).unwrap();
-    assert_eq!(text, String::from_utf8(read(&dir.path().join("note.txt.tgseal.txt"))).unwrap());
+    assert_eq!(
+        text,
+        String::from_utf8(read(&dir.path().join("note.txt.tgseal.txt"))).unwrap()
+    );
     app.run();
     app.get_by_label_contains("fits in one Telegram message");
 }

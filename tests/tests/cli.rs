@@ -373,7 +373,10 @@ fn a_small_file_leaves_no_empty_progress_bar_on_a_terminal() {
             .unwrap();
         let shown = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{command}: {shown}");
-        assert!(!shown.contains("0 B/0 B") && !shown.contains("eta"), "{shown}");
+        assert!(
+            !shown.contains("0 B/0 B") && !shown.contains("eta"),
+            "{shown}"
+        );
         assert!(shown.contains("README.md"), "{shown}");
     }
 }

@@ -29,10 +29,14 @@ fn send_hands_every_sealed_file_to_telegram_desktop() {
     std::fs::write(dir.path().join("a.txt"), b"first").unwrap();
     std::fs::write(dir.path().join("b.bin"), vec![7u8; 150_000]).unwrap();
 
-    encrypt_and_send(dir.path(), &bin, &["a.txt", "b.bin", "--split", "100K", "-j", "1"])
-        .assert()
-        .success()
-        .stderr(predicates::str::contains("to Telegram Desktop"));
+    encrypt_and_send(
+        dir.path(),
+        &bin,
+        &["a.txt", "b.bin", "--split", "100K", "-j", "1"],
+    )
+    .assert()
+    .success()
+    .stderr(predicates::str::contains("to Telegram Desktop"));
 
     let sealed = |name: &str| dir.path().join(name).display().to_string();
     assert_eq!(
@@ -61,7 +65,10 @@ fn nothing_is_handed_over_after_a_failure() {
     );
     std::thread::sleep(Duration::from_millis(300));
     assert!(!record.exists(), "Telegram Desktop must not be started");
-    assert_eq!(std::fs::read(dir.path().join("b.txt.tgseal")).unwrap(), b"precious");
+    assert_eq!(
+        std::fs::read(dir.path().join("b.txt.tgseal")).unwrap(),
+        b"precious"
+    );
 }
 
 #[test]

@@ -210,7 +210,10 @@ mod tests {
 
     #[test]
     fn keep_both_numbers_the_name_before_its_extensions() {
-        assert_eq!(numbered_name("report.pdf.tgseal", 2), "report (2).pdf.tgseal");
+        assert_eq!(
+            numbered_name("report.pdf.tgseal", 2),
+            "report (2).pdf.tgseal"
+        );
         assert_eq!(numbered_name("holiday", 3), "holiday (3)");
         assert_eq!(numbered_name(".bashrc", 2), ".bashrc (2)");
         let dir = tempfile::tempdir().unwrap();

@@ -100,7 +100,10 @@ mod tests {
             ..plain
         };
         check_seal(&input, &to, &hidden, false).unwrap();
-        let armored = ShapeOptions { armor: true, ..plain };
+        let armored = ShapeOptions {
+            armor: true,
+            ..plain
+        };
         check_seal(&input, &to, &armored, false).unwrap();
         std::fs::write(dir.path().join("a.txt.tgseal.txt"), b"old").unwrap();
         assert!(check_seal(&input, &to, &armored, false).is_err());
@@ -133,8 +136,8 @@ mod tests {
             pad: true,
             ..ShapeOptions::default()
         };
-        let err = check_seal(dir.path(), &named(dir.path(), "x.tgseal"), &padded, true)
-            .unwrap_err();
+        let err =
+            check_seal(dir.path(), &named(dir.path(), "x.tgseal"), &padded, true).unwrap_err();
         assert!(err.to_string().contains("pad"), "{err}");
         let missing = dir.path().join("missing");
         let to = named(dir.path(), "missing.tgseal");

@@ -377,6 +377,9 @@ mod tests {
         let err = search.find().unwrap_err();
         assert!(err.to_string().contains("/nowhere/Telegram"), "{err}");
         let plain = Search::default().find().unwrap_err().to_string();
-        assert!(plain.contains("telegram-desktop") && plain.contains(FLATPAK_ID), "{plain}");
+        assert!(
+            plain.contains("telegram-desktop") && plain.contains(FLATPAK_ID),
+            "{plain}"
+        );
     }
 }

@@ -25,10 +25,7 @@ pub(super) fn empty_drop_zone(ui: &mut egui::Ui) {
         ui.visuals().weak_text_color(),
         (rect.width() - 48.0).max(120.0),
     );
-    let top_left = egui::pos2(
-        rect.center().x - hint.size().x / 2.0,
-        rect.center().y + 6.0,
-    );
+    let top_left = egui::pos2(rect.center().x - hint.size().x / 2.0, rect.center().y + 6.0);
     ui.painter()
         .galley(top_left, hint, ui.visuals().weak_text_color());
 }

@@ -123,8 +123,16 @@ impl TgsealApp {
                 );
                 ui.horizontal(|ui| {
                     let choices = [
-                        ("Replace", Some(OnExists::Replace), "Overwrite the existing file"),
-                        ("Keep both", Some(OnExists::KeepBoth), "Write the new one under a numbered name"),
+                        (
+                            "Replace",
+                            Some(OnExists::Replace),
+                            "Overwrite the existing file",
+                        ),
+                        (
+                            "Keep both",
+                            Some(OnExists::KeepBoth),
+                            "Write the new one under a numbered name",
+                        ),
                         ("Skip", None, "Leave this file out"),
                     ];
                     for (label, choice, hover) in choices {

@@ -23,8 +23,7 @@ impl TgsealApp {
         });
         if seals && opens && !self.queue.is_empty() {
             ui.label(
-                RichText::new("The same passphrase seals and opens every file in the list.")
-                    .weak(),
+                RichText::new("The same passphrase seals and opens every file in the list.").weak(),
             );
         }
         ui.add_space(4.0);

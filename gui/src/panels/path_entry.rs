@@ -91,7 +91,11 @@ impl TgsealApp {
                     egui::TextEdit::singleline(&mut entry.text)
                 };
                 let response = ui
-                    .add(field.desired_width(420.0).hint_text("~/Documents/report.pdf"))
+                    .add(
+                        field
+                            .desired_width(420.0)
+                            .hint_text("~/Documents/report.pdf"),
+                    )
                     .labelled_by(label.id);
                 let entered = !several
                     && response.lost_focus()

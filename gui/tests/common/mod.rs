@@ -458,4 +458,3 @@ impl eframe::Storage for MemoryStorage {
     }
     fn flush(&mut self) {}
 }
-

@@ -401,7 +401,10 @@ mod tests {
         assert_eq!(err.to_string(), "x.tgseal.002: part 2 of 3 is missing");
         // Every missing part is named, not only the first.
         let err = check_set("x.tgseal", &[files[0]], None).unwrap_err();
-        assert_eq!(err.to_string(), "x.tgseal.001: parts 1 and 2 of 3 are missing");
+        assert_eq!(
+            err.to_string(),
+            "x.tgseal.001: parts 1 and 2 of 3 are missing"
+        );
         let renamed = [file("x.tgseal.002", h1, 50)];
         assert!(matches!(
             check_set("x.tgseal", &renamed, None),
