@@ -187,6 +187,11 @@ impl TgsealApp {
         self.in_scope(None).any(|i| i.action == Action::Seal)
     }
 
+    /// Whether a pending item is to be opened.
+    pub(crate) fn in_scope_opens(&self) -> bool {
+        self.in_scope(None).any(|i| i.action.opens())
+    }
+
     /// Whether a pending item needs the passphrase (all but age files that
     /// open with the identity file).
     fn needs_passphrase(&self, only: Option<usize>) -> bool {

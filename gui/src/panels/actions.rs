@@ -33,7 +33,10 @@ impl TgsealApp {
     fn start_row_ui(&mut self, ui: &mut egui::Ui) {
         let blocker = self.start_blocker();
         let start = ui
-            .add_enabled(blocker.is_none(), primary_button(ui, self.start_label()))
+            .add_enabled(
+                blocker.is_none(),
+                primary_button(ui, self.start_label(), blocker.is_none()),
+            )
             .on_hover_text("Seal or open every file in the list that is ready");
         self.start_id = Some(start.id);
         if start.clicked() {
@@ -73,18 +76,15 @@ impl TgsealApp {
 
 /// The main action: filled with the accent colour while it can run, so
 /// that enabled and disabled look different at a glance.
-fn primary_button(ui: &egui::Ui, label: String) -> egui::Button<'static> {
-    let visuals = ui.visuals();
+fn primary_button(ui: &egui::Ui, label: String, enabled: bool) -> egui::Button<'static> {
     let text = RichText::new(label).strong().size(16.0);
-    let accent = visuals.selection.bg_fill;
-    let text = if visuals.dark_mode {
-        text.color(egui::Color32::WHITE)
+    let button = if enabled {
+        egui::Button::new(text.color(egui::Color32::WHITE)).fill(ui.visuals().selection.bg_fill)
     } else {
-        text.color(egui::Color32::WHITE)
+        // Disabled: egui's plain, dimmed button, readable in both themes.
+        egui::Button::new(text)
     };
-    egui::Button::new(text)
-        .fill(accent)
-        .min_size(egui::vec2(160.0, 32.0))
+    button.min_size(egui::vec2(160.0, 32.0))
 }
 
 /// One bar for the whole batch; with `stable_display` off, also its speed and

@@ -14,14 +14,14 @@ pub(crate) const CONFIRM_ID: &str = "passphrase-confirm";
 
 impl TgsealApp {
     pub(crate) fn passphrase_ui(&mut self, ui: &mut egui::Ui) {
-        let (seals, opens) = self.modes();
+        let (seals, _) = self.modes();
         let confirm = self.has_pending_seal();
         ui.heading(if seals {
             "Protect with a passphrase"
         } else {
             "Unlock with the passphrase"
         });
-        if seals && opens && !self.queue.is_empty() {
+        if self.has_pending_seal() && self.in_scope_opens() {
             ui.label(
                 RichText::new("The same passphrase seals and opens every file in the list.").weak(),
             );
