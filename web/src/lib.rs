@@ -259,6 +259,7 @@ pub fn open_text(
         if metadata.kind == ContentKind::Folder {
             name.push_str(".tar");
         }
+        let name = tgseal_core::names::download_name(&name);
         Ok(object(&[
             ("kind", "file".into()),
             ("name", name.into()),

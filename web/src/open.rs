@@ -159,6 +159,7 @@ pub fn open(
         // every system's file manager opens (FORMAT.md §4.3).
         name.push_str(".tar");
     }
+    let name = names::download_name(&name);
     let start = sink.position();
     {
         let mut out = BufWriter::with_capacity(1 << 20, &mut *sink);

@@ -55,6 +55,23 @@ pub fn restored_name(stored: &str, sealed_name: &str) -> String {
     }
 }
 
+/// The longest name a browser download is offered under. Browsers save to
+/// `NAME.crdownload` (Chromium) or `NAME.part` (Firefox) first and may add
+/// ` (1)` to avoid a clash; on Linux a 254-byte restored name then exceeds
+/// the 255-byte limit and the download fails without a word.
+pub const MAX_DOWNLOAD_NAME: usize = 200;
+
+/// `name` (a restored name, or one with `.tar` added) as a browser download
+/// may be named: at most [`MAX_DOWNLOAD_NAME`] bytes, whole characters, the
+/// extension kept.
+pub fn download_name(name: &str) -> String {
+    if name.len() <= MAX_DOWNLOAD_NAME {
+        name.to_owned()
+    } else {
+        crate::untrusted::shorten(name, MAX_DOWNLOAD_NAME)
+    }
+}
+
 /// Keeps the last path component, drops control, bidirectional and other
 /// invisible characters, shortens a name too long for a file system; refuses
 /// what could not be a file name (empty, `.`, `..`). A sealed file's stored
@@ -151,5 +168,15 @@ mod tests {
         );
         assert_eq!(restored_name("", "blob"), "blob.decrypted");
         assert_eq!(sealed_name("a.pdf"), "a.pdf.tgseal");
+    }
+
+    #[test]
+    fn download_names_leave_room_for_the_browsers_suffixes() {
+        assert_eq!(download_name("report.pdf"), "report.pdf");
+        let long = format!("{}.tar", "ж".repeat(127));
+        let short = download_name(&long);
+        assert!(short.len() <= MAX_DOWNLOAD_NAME, "{}", short.len());
+        assert!(short.len() + ".crdownload (1)".len() <= 255);
+        assert!(short.ends_with(".tar") && short.starts_with("жж"));
     }
 }
