@@ -28,7 +28,9 @@ const BUFFERS_PER_WORKER: usize = 3;
 /// than a scheduler's time slice; with 3 per worker + 2 (2 MiB on 2 cores) the
 /// calling thread slept about 15 % of the time on a busy 2-core machine
 /// (docs/PERFORMANCE.md, "Does I/O overlap the crypto?"). Buffers are
-/// allocated when first needed, so a small input does not pay for them.
+/// allocated when first needed, so a small input does not pay for them, and
+/// the calling thread writes what is ready before it reads further, so the
+/// read-ahead only grows while a worker lags.
 const PIPELINE_MIN_BYTES: usize = 16 << 20;
 
 /// What a worker does to one chunk: `(index, last, buffer)`, in place.
@@ -193,6 +195,16 @@ fn drive<R: Read>(
     loop {
         while read_error.is_none() && !reader.finished && enough(&mut free, reader.buffers_needed())
         {
+            // Write before reading further once the next chunk is back: the
+            // read-ahead then grows only while a worker lags, and the chunks
+            // in flight stay few (and in cache) when the workers keep up.
+            while let Ok(reply) = done.try_recv() {
+                let at = slot(reply.index);
+                slots[at] = Some(reply);
+            }
+            if delivered < dispatched && slots[slot(delivered)].is_some() {
+                break;
+            }
             control.check()?;
             match reader.next(&mut free) {
                 Ok((buf, last)) => {
