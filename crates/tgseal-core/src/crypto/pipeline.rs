@@ -21,17 +21,6 @@ use crate::{Error, Result};
 const PIPELINE_BYTES: usize = 32 << 20;
 /// Buffers per worker: one being worked on, one queued, one waiting to be written.
 const BUFFERS_PER_WORKER: usize = 3;
-/// The least memory the chunk buffers may take, whatever the thread count:
-/// chunks must be delivered in order, so while the worker holding the next
-/// chunk waits for a CPU, the calling thread can only read ahead into free
-/// buffers. 16 MiB is about 10 ms of reading and writing at copy speed, more
-/// than a scheduler's time slice; with 3 per worker + 2 (2 MiB on 2 cores) the
-/// calling thread slept about 15 % of the time on a busy 2-core machine
-/// (docs/PERFORMANCE.md, "Does I/O overlap the crypto?"). Buffers are
-/// allocated when first needed, so a small input does not pay for them, and
-/// the calling thread writes what is ready before it reads further, so the
-/// read-ahead only grows while a worker lags.
-const PIPELINE_MIN_BYTES: usize = 16 << 20;
 
 /// What a worker does to one chunk: `(index, last, buffer)`, in place.
 type Work<'a> = dyn Fn(u64, bool, &mut Vec<u8>) -> Result<()> + Sync + 'a;
@@ -112,7 +101,6 @@ pub(crate) fn run<R: Read>(
     deliver: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
     let buffers = (threads.saturating_mul(BUFFERS_PER_WORKER) + 2)
-        .max(PIPELINE_MIN_BYTES / capacity.max(1))
         .min(PIPELINE_BYTES / capacity.max(1))
         .max(4);
     // A worker without a buffer to work on is useless.
@@ -175,17 +163,7 @@ fn drive<R: Read>(
     control: &Control,
     deliver: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let mut free: Vec<Vec<u8>> = Vec::with_capacity(buffers);
-    let mut unallocated = buffers;
-    // Tops `free` up to what the reader needs from the buffers not yet
-    // allocated; says whether it has enough.
-    let mut enough = |free: &mut Vec<Vec<u8>>, needed: usize| {
-        while free.len() < needed && unallocated > 0 {
-            free.push(Vec::with_capacity(capacity));
-            unallocated -= 1;
-        }
-        free.len() >= needed
-    };
+    let mut free: Vec<Vec<u8>> = (0..buffers).map(|_| Vec::with_capacity(capacity)).collect();
     // Chunks back from the workers, waiting for their turn; indices in flight
     // span fewer than `buffers` values, so `index % buffers` never collides.
     let mut slots: Vec<Option<Done>> = (0..buffers).map(|_| None).collect();
@@ -193,18 +171,7 @@ fn drive<R: Read>(
     let (mut dispatched, mut delivered) = (0u64, 0u64);
     let mut read_error = None;
     loop {
-        while read_error.is_none() && !reader.finished && enough(&mut free, reader.buffers_needed())
-        {
-            // Write before reading further once the next chunk is back: the
-            // read-ahead then grows only while a worker lags, and the chunks
-            // in flight stay few (and in cache) when the workers keep up.
-            while let Ok(reply) = done.try_recv() {
-                let at = slot(reply.index);
-                slots[at] = Some(reply);
-            }
-            if delivered < dispatched && slots[slot(delivered)].is_some() {
-                break;
-            }
+        while read_error.is_none() && !reader.finished && free.len() >= reader.buffers_needed() {
             control.check()?;
             match reader.next(&mut free) {
                 Ok((buf, last)) => {
