@@ -51,6 +51,40 @@ fn inspect_needs_no_passphrase() {
 }
 
 #[test]
+fn inspect_reads_parts_and_armor_and_names_a_folder() {
+    let (dir, _, _) = folder_with_file("a.bin", 5000);
+    encrypt(dir.path(), &["a.bin", "--split", "2K"])
+        .assert()
+        .success();
+    encrypt(dir.path(), &["a.bin", "--armor"])
+        .assert()
+        .success();
+    let inspect = |input: &str| {
+        let out = tgseal(dir.path())
+            .env_remove("TGSEAL_PASSPHRASE")
+            .args(["inspect", input])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    for (input, shape) in [
+        ("a.bin.tgseal.001", "split into 3 parts"),
+        ("a.bin.tgseal.003", "split into 3 parts"),
+        ("a.bin.tgseal.txt", "ASCII armor"),
+    ] {
+        let shown = inspect(input);
+        assert!(shown.contains("tgseal version 1"), "{input}: {shown}");
+        assert!(shown.contains(shape), "{input}: {shown}");
+    }
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    assert_fails(
+        tgseal(dir.path()).args(["inspect", "photos"]),
+        1,
+        "photos: this is a folder",
+    );
+}
+
+#[test]
 fn inspect_and_decrypt_refuse_a_file_that_is_not_sealed() {
     let (dir, _, _) = folder_with_file("plain.txt", 100);
     assert_fails(
