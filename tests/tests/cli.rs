@@ -219,6 +219,28 @@ fn passphrase_file_first_line_only() {
     assert_decrypts(dir.path(), &["a.txt.tgseal", "-o", "b.txt"], "b.txt", &data);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_passphrase_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, format!("{PASS}\n")).unwrap();
+    for (mode, warned) in [(0o644, true), (0o640, true), (0o600, false), (0o400, false)] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = encrypt(dir.path(), &["a.txt", "--passphrase-file", "key.txt", "-f"])
+            .env_remove("TGSEAL_PASSPHRASE")
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(
+            stderr.contains("key.txt can be read by other users"),
+            warned,
+            "mode {mode:o}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn passphrase_from_stdin_while_data_is_on_stdin_is_refused() {
     let (dir, _, _) = folder_with_file("a.txt", 10);
