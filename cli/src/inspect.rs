@@ -43,6 +43,11 @@ pub fn run(args: InspectArgs) -> Result<u8> {
             print_header(&info, &shape);
             Ok(0)
         }
+        // A pipe is read once, here: recognised from its first bytes.
+        Input::Pipe(path) => {
+            let file = std::fs::File::open(&path).with_context(|| shown.clone())?;
+            inspect_stream(std::io::BufReader::new(file), &shown)
+        }
         // `to_open` gives plain content no other meaning than "not sealed".
         Input::Plain(_) => Err(anyhow::Error::new(tgseal_core::Error::NotSealed).context(shown)),
     }

@@ -402,3 +402,72 @@ fn a_full_disk_is_reported_in_plain_words() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the disk is full"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn pipes_named_by_a_path_are_read_once_and_open() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let (dir, _, data) = folder_with_file("a.txt", 100_000);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
+
+    // `/dev/stdin` when standard input is a pipe.
+    let mut child = tgseal_process(dir.path())
+        .args(["decrypt", "/dev/stdin", "-O", "from-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&sealed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("from-stdin/a.txt")).unwrap(),
+        data
+    );
+
+    // A FIFO with a writer on the other end.
+    let fifo = dir.path().join("fifo");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let writer = {
+            let (fifo, sealed) = (fifo.clone(), sealed.clone());
+            std::thread::spawn(move || std::fs::write(fifo, sealed).unwrap())
+        };
+        decrypt(dir.path(), &["fifo", "-O", "from-fifo"])
+            .assert()
+            .success();
+        writer.join().unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("from-fifo/a.txt")).unwrap(),
+            data
+        );
+    }
+
+    // Process substitution, `<(cat x)`, restored in the current folder.
+    let bash = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .arg("-c")
+        .arg(format!(
+            "mkdir sub && cd sub && {} decrypt <(cat ../a.txt.tgseal)",
+            tgseal_bin().display()
+        ))
+        .output();
+    if let Ok(out) = bash {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(std::fs::read(dir.path().join("sub/a.txt")).unwrap(), data);
+    }
+}
