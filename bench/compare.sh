@@ -9,6 +9,8 @@
 #   TOOLS="cat tgseal tgseal1 age rage 7z gpg kdf"   what to time (missing peers are skipped)
 #   BENCH_DIR=/dev/shm/...     where the files go (default: a new folder in /dev/shm, else $TMPDIR)
 #   TGSEAL=path                a tgseal binary to use instead of building one
+#   EXTRA="label=path ..."     more tgseal binaries (other builds), timed like tgseal in the
+#                              same interleaved runs; their rows are named tgseal@label-...
 set -euo pipefail
 
 SIZE=${1:-1G}
@@ -24,7 +26,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -z ${TGSEAL:-} ]]; then
     echo "building tgseal (release)..." >&2
     cargo build --release --quiet -p tgseal --manifest-path "$here/Cargo.toml"
-    TGSEAL="$here/target/release/tgseal"
+    TGSEAL="${CARGO_TARGET_DIR:-$here/target}/release/tgseal"
 fi
 TIME=/usr/bin/time
 [[ -x $TIME ]] || { echo "needs GNU time at /usr/bin/time (Debian: apt-get install time)" >&2; exit 1; }
@@ -64,20 +66,27 @@ row() {
     echo "$(( (end - start) / 1000 )) $(tail -n1 out.rss | awk '{print $1, $2 + $3}')" >> "res.$name"
 }
 
+# "name=path" for each tgseal binary; the first is $TGSEAL, named plain "tgseal".
+tgseals=("tgseal=$TGSEAL")
+for extra in ${EXTRA:-}; do tgseals+=("tgseal@$extra"); done
+
 for run in $(seq 1 "$RUNS"); do
     echo "run $run/$RUNS" >&2
     if want cat; then row "cat" sh -c 'cat in.bin > out.cat'; rm -f out.cat; fi
-    if want tgseal; then
-        row "tgseal-encrypt" "$TGSEAL" encrypt -q -f --kdf-params $CHEAP_KDF -o out.tgseal in.bin
-        row "tgseal-decrypt" "$TGSEAL" decrypt -q -f -o out.plain out.tgseal
-        cmp -s in.bin out.plain || { echo "tgseal round trip differs" >&2; exit 1; }
-        rm -f out.tgseal out.plain
-    fi
-    if want tgseal1; then
-        row "tgseal-encrypt-j1" "$TGSEAL" encrypt -q -f -j 1 --kdf-params $CHEAP_KDF -o out.tgseal in.bin
-        row "tgseal-decrypt-j1" "$TGSEAL" decrypt -q -f -j 1 -o out.plain out.tgseal
-        rm -f out.tgseal out.plain
-    fi
+    for t in "${tgseals[@]}"; do
+        name=${t%%=*} bin=${t#*=}
+        if want tgseal; then
+            row "$name-encrypt" "$bin" encrypt -q -f --kdf-params $CHEAP_KDF -o out.tgseal in.bin
+            row "$name-decrypt" "$bin" decrypt -q -f -o out.plain out.tgseal
+            cmp -s in.bin out.plain || { echo "$name round trip differs" >&2; exit 1; }
+            rm -f out.tgseal out.plain
+        fi
+        if want tgseal1; then
+            row "$name-encrypt-j1" "$bin" encrypt -q -f -j 1 --kdf-params $CHEAP_KDF -o out.tgseal in.bin
+            row "$name-decrypt-j1" "$bin" decrypt -q -f -j 1 -o out.plain out.tgseal
+            rm -f out.tgseal out.plain
+        fi
+    done
     if want age && have age; then
         row "age-encrypt" age -r "$(age-keygen -y age.key)" -o out.age in.bin
         row "age-decrypt" age -d -i age.key -o out.plain out.age

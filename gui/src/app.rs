@@ -58,6 +58,8 @@ pub struct TgsealApp {
     pub(crate) batch: Option<Batch>,
     pub(crate) notice: Option<Notice>,
     pub(crate) hooks: Hooks,
+    /// Files that later starts of the app handed over (see [`crate::instance`]).
+    pub(crate) inbox: Option<crate::instance::Inbox>,
 }
 
 impl TgsealApp {
@@ -82,7 +84,15 @@ impl TgsealApp {
             batch: None,
             notice: None,
             hooks,
+            inbox: None,
         }
+    }
+
+    /// Lists the files later starts hand over through `inbox`, and brings the
+    /// window to the front when they do.
+    pub fn with_inbox(mut self, inbox: crate::instance::Inbox) -> Self {
+        self.inbox = Some(inbox);
+        self
     }
 
     /// The settings (they persist; the passphrase does not).
@@ -117,6 +127,7 @@ impl TgsealApp {
         self.poll_worker(&ctx);
         // Files dropped while a batch runs join the list for the next Start.
         self.take_dropped_files(&ctx);
+        self.take_handed_over(&ctx);
         // Panels claim their room in the order they are added: the central
         // panel (the list) comes last and gets what is left.
         egui::Panel::top("header").show(ui, panels::header_ui);
@@ -131,6 +142,18 @@ impl TgsealApp {
             // Progress lives in atomics: look again soon even without events.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
+    }
+
+    /// Lists what later starts of the app handed over (a double-clicked
+    /// sealed file while the window is open), like dropped files.
+    fn take_handed_over(&mut self, ctx: &egui::Context) {
+        let Some(inbox) = &self.inbox else { return };
+        let handed: Vec<Vec<PathBuf>> = inbox.try_iter().collect();
+        if handed.is_empty() {
+            return;
+        }
+        self.add_paths(handed.into_iter().flatten());
+        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
     }
 
     /// The passphrase and the options, locked while a batch runs (it was

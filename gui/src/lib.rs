@@ -4,6 +4,7 @@
 
 pub mod app;
 mod controller;
+pub mod instance;
 mod panels;
 pub mod queue;
 pub mod settings;

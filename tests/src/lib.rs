@@ -13,6 +13,8 @@ use std::time::Duration;
 pub use assert_cmd::Command;
 use serde_json::Value;
 
+pub mod browser;
+
 /// Sealing and opening in memory with the core API (tgseal-core's own test
 /// helpers, shared from one file).
 #[path = "../../crates/tgseal-core/tests/common/mod.rs"]

@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use predicates::prelude::*;
+// `tgseal_process` is used only by the Linux-only test (/dev/full).
+#[cfg_attr(not(target_os = "linux"), allow(unused_imports))]
 use tgseal_e2e::{
     PASS, assert_decrypts, assert_empty, assert_fails, assert_prints, decrypt, encrypt,
     encrypt_process, entries, folder_with_file, interrupt, success_stdout, tgseal, tgseal_bin,

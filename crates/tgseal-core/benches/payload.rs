@@ -1,5 +1,5 @@
 //! Throughput of the payload in memory (encrypt and decrypt, 1 MiB to 1 GiB, 1, 2
-//! and all threads), by chunk size, and the time of each KDF preset.
+//! and all threads), by cipher backend, by chunk size, and the time of each KDF preset.
 //!
 //! `cargo bench -p tgseal-core` runs everything in a few minutes; a filter picks
 //! a group, e.g. `cargo bench -p tgseal-core -- kdf`. docs/PERFORMANCE.md has results.
@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use tgseal_core::{
-    ChunkSize, Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap, KdfParams, KdfPreset,
-    Keyring, MasterKey, Metadata, Passphrase,
+    ChunkSize, CipherBackend, Control, DecryptOptions, Decryptor, EncryptOptions, KdfCap,
+    KdfParams, KdfPreset, Keyring, MasterKey, Metadata, Passphrase,
 };
 
 const PASSPHRASE: &str = "benchmark passphrase";
@@ -92,6 +92,57 @@ fn payload(c: &mut Criterion) {
     }
 }
 
+/// Each cipher backend this build has, 1 GiB on one thread and on all threads
+/// (`examples/backends.rs` does the same interleaved, with CPU time).
+fn backends(c: &mut Criterion) {
+    let master = MasterKey::derive(&Passphrase::new(PASSPHRASE).unwrap(), CHEAP).unwrap();
+    let keyring = Keyring::new(Passphrase::new(PASSPHRASE).unwrap(), KdfCap::DEFAULT);
+    let len = 1 << 30;
+    let plain = content(len);
+    let mut sealed = Vec::with_capacity(len + len / 1000 + 4096);
+    seal(&master, &plain, &EncryptOptions::default(), &mut sealed);
+    let mut out = Vec::with_capacity(sealed.capacity());
+    let mut group = c.benchmark_group("backend_1GiB");
+    group.throughput(Throughput::Bytes(len as u64));
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(5));
+    for backend in [CipherBackend::Fused, CipherBackend::Portable] {
+        if !backend.is_available() {
+            continue;
+        }
+        let name = match backend {
+            CipherBackend::Fused => "fused",
+            _ => "portable",
+        };
+        let mut counts = vec![1, tgseal_core::default_threads()];
+        counts.dedup();
+        for threads in counts {
+            let options = EncryptOptions::default()
+                .with_threads(threads)
+                .with_cipher(backend);
+            let id = BenchmarkId::new(format!("encrypt_{name}"), threads);
+            group.bench_with_input(id, &options, |b, o| {
+                b.iter(|| seal(&master, &plain, o, &mut out));
+            });
+            let options = DecryptOptions::default()
+                .with_threads(threads)
+                .with_cipher(backend);
+            let id = BenchmarkId::new(format!("decrypt_{name}"), threads);
+            group.bench_with_input(id, &options, |b, o| {
+                b.iter(|| {
+                    out.clear();
+                    Decryptor::new(&sealed[..], &keyring)
+                        .unwrap()
+                        .decrypt_to_with(&mut out, o, &Control::new())
+                        .unwrap();
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
 fn chunk_sizes(c: &mut Criterion) {
     let master = MasterKey::derive(&Passphrase::new(PASSPHRASE).unwrap(), CHEAP).unwrap();
     let len = 64 << 20;
@@ -130,5 +181,5 @@ fn kdf(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, payload, chunk_sizes, kdf);
+criterion_group!(benches, payload, backends, chunk_sizes, kdf);
 criterion_main!(benches);

@@ -19,6 +19,11 @@
 //!   ([`EncryptOptions::threads`]) and Argon2id uses its lanes in parallel.
 //!   Without it every thread count runs on the calling thread; the bytes are
 //!   the same.
+//! - `fused` (default): the payload's chunks go through ring's fused
+//!   ChaCha20-Poly1305 assembly on x86_64 and little-endian aarch64 (one pass
+//!   over each chunk instead of two). Elsewhere, and without it, RustCrypto's
+//!   `chacha20poly1305` runs; the bytes are the same. [`CipherBackend::current`]
+//!   says which one runs.
 //!
 //! ```
 //! use tgseal_core::{Control, EncryptOptions, KdfCap, KdfParams, Keyring, MasterKey, Metadata, Passphrase};
@@ -60,11 +65,16 @@ pub mod count;
 mod error;
 pub mod generate;
 pub mod names;
+pub mod recognise;
+pub mod shape;
 pub mod strength;
 pub mod untrusted;
 
 pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};
+#[doc(hidden)]
+pub use crypto::cipher::BenchCipher;
+pub use crypto::cipher::CipherBackend;
 pub use crypto::format::{
     ContentKind, HeaderInfo, MAGIC, MAX_NAME_LEN, Metadata, VERSION, read_up_to,
 };
@@ -77,3 +87,4 @@ pub use crypto::seal::{
 };
 pub use crypto::stream::{ChunkSize, TAG_LEN, sealed_payload_len};
 pub use error::{Error, PartProblem, Result, lift};
+pub use shape::ShapeOptions;

@@ -37,6 +37,91 @@ pub fn random_sealed_name() -> Result<String> {
     Ok(format!("{}.{SEALED_EXTENSION}", random_stem()?))
 }
 
+/// The plain sealed name of an input: `report.pdf` → `report.pdf.tgseal`.
+pub fn sealed_name(input_name: &str) -> String {
+    format!("{input_name}.{SEALED_EXTENSION}")
+}
+
+/// The name to restore a sealed file under: the stored name reduced to a
+/// safe base name, else the sealed file's own name (`sealed_name`, a file
+/// name without folders) without `.tgseal`, else that name with `.decrypted`.
+pub fn restored_name(stored: &str, sealed_name: &str) -> String {
+    if let Some(name) = safe_base_name(stored) {
+        return name;
+    }
+    match sealed_name.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
+        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
+        _ => format!("{sealed_name}.decrypted"),
+    }
+}
+
+/// Keeps the last path component, drops control, bidirectional and other
+/// invisible characters, shortens a name too long for a file system; refuses
+/// what could not be a file name (empty, `.`, `..`). A sealed file's stored
+/// name is authenticated, but it came from whoever sealed it: never trust it
+/// as a path (the rules: [`crate::untrusted::restored_name`]). On Windows the
+/// name is also made one Windows can create ([`windows_safe_name`]).
+pub fn safe_base_name(name: &str) -> Option<String> {
+    let name = crate::untrusted::restored_name(name)?.name;
+    if cfg!(windows) {
+        windows_safe_name(&name)
+    } else {
+        Some(name)
+    }
+}
+/// A base name as Windows can create it, or None when nothing is left. On
+/// Windows, [`safe_base_name`] passes every name through this; it is compiled
+/// everywhere so its tests run on every machine.
+///
+/// - The characters Windows refuses in a name (`<>:"/\|?*` and control
+///   characters) become `_`: a `:` would otherwise name a drive (`C:x.txt`
+///   is relative to drive C's current folder, outside the output folder) or
+///   an alternate data stream of another file (`a.txt:x`).
+/// - Trailing dots and spaces go: Windows drops them when it creates the
+///   file, so the name written would not be the name reported.
+/// - A device name (`CON`, `nul.txt`, `COM1.tar.gz`: the part before the
+///   first dot, in any case) gets a `_` in front: Windows opens the device
+///   instead of a file of that name.
+pub fn windows_safe_name(name: &str) -> Option<String> {
+    let replaced: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"/\\|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = replaced.trim_end_matches(['.', ' ']);
+    if trimmed.is_empty() {
+        return None;
+    }
+    let stem = trimmed.split('.').next().unwrap_or_default();
+    if is_windows_device_name(stem.trim_end_matches(' ')) {
+        Some(format!("_{trimmed}"))
+    } else {
+        Some(trimmed.to_owned())
+    }
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (also with the
+/// superscript digits ¹²³ Windows accepts there), `CONIN$`, `CONOUT$`.
+fn is_windows_device_name(stem: &str) -> bool {
+    let upper = stem.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (prefix == "COM" || prefix == "LPT")
+        && matches!(rest.as_slice(), [c] if c.is_ascii_digit() || "¹²³".contains(*c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +134,22 @@ mod tests {
         let stem = a.strip_suffix(".tgseal").unwrap();
         assert_eq!(stem.len(), RANDOM_NAME_LEN);
         assert!(stem.bytes().all(|c| ALPHABET.contains(&c)));
+    }
+
+    #[test]
+    fn restored_names_are_base_names() {
+        let sealed = "holiday.jpg.tgseal";
+        assert_eq!(restored_name("report.pdf", sealed), "report.pdf");
+        assert_eq!(restored_name("../../etc/passwd", sealed), "passwd");
+        assert_eq!(restored_name("C:\\Users\\a\\b.txt", sealed), "b.txt");
+        assert_eq!(restored_name("..", sealed), "holiday.jpg");
+        assert_eq!(restored_name("", sealed), "holiday.jpg");
+        assert_eq!(restored_name("bad\u{7}\nname", sealed), "badname");
+        assert_eq!(
+            restored_name("invoice\u{202e}gpj.exe", sealed),
+            "invoicegpj.exe"
+        );
+        assert_eq!(restored_name("", "blob"), "blob.decrypted");
+        assert_eq!(sealed_name("a.pdf"), "a.pdf.tgseal");
     }
 }

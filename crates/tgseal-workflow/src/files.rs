@@ -98,7 +98,8 @@ pub(crate) fn temp_prefix(target: &Path) -> String {
     format!(".{}.", &name[..end])
 }
 
-/// `report.pdf` → `report.pdf.tgseal`.
+/// `report.pdf` → `report.pdf.tgseal` (as [`tgseal_core::names::sealed_name`],
+/// keeping names that are not UTF-8 as they are).
 pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
     let mut name = input_name.to_os_string();
     name.push(".");
@@ -107,29 +108,17 @@ pub fn sealed_name(input_name: &std::ffi::OsStr) -> OsString {
 }
 
 /// The name to restore a sealed file under: the stored name reduced to a safe
-/// base name, else the sealed file's own name without `.tgseal`.
+/// base name, else the sealed file's own name without `.tgseal`
+/// ([`tgseal_core::names::restored_name`]).
 pub fn restored_name(stored: &str, sealed_path: &Path) -> String {
-    if let Some(name) = safe_base_name(stored) {
-        return name;
-    }
     let own = sealed_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    match own.strip_suffix(&format!(".{SEALED_EXTENSION}")) {
-        Some(stem) if safe_base_name(stem).is_some() => stem.to_owned(),
-        _ => format!("{own}.decrypted"),
-    }
+    tgseal_core::names::restored_name(stored, &own)
 }
 
-/// Keeps the last path component, drops control, bidirectional and other
-/// invisible characters, shortens a name too long for a file system; refuses
-/// what could not be a file name (empty, `.`, `..`). A sealed file's stored
-/// name is authenticated, but it came from whoever sealed it: never trust it
-/// as a path (the rules: `tgseal_core::untrusted::restored_name`).
-pub fn safe_base_name(name: &str) -> Option<String> {
-    tgseal_core::untrusted::restored_name(name).map(|restored| restored.name)
-}
+pub use tgseal_core::names::{safe_base_name, windows_safe_name};
 
 /// The metadata for sealing the file at `path` (name, size, modification time).
 pub fn metadata_for_file(path: &Path, file: &File) -> Result<Metadata> {
@@ -180,6 +169,72 @@ mod tests {
             "invoicegpj.exe"
         );
         assert_eq!(restored_name("", Path::new("blob")), "blob.decrypted");
+    }
+
+    /// What [`safe_base_name`] does on Windows, tested on every machine.
+    fn restored_on_windows(stored: &str) -> Option<String> {
+        safe_base_name(stored).and_then(|name| windows_safe_name(&name))
+    }
+
+    #[test]
+    fn names_invalid_on_windows_are_made_valid() {
+        let cases = [
+            // paths with backslashes and drive letters: the last component
+            ("C:\\Users\\a\\report.pdf", "report.pdf"),
+            ("\\\\server\\share\\b.txt", "b.txt"),
+            ("D:/photos/x.jpg", "x.jpg"),
+            // drive-relative and stream names: no ':' survives
+            ("C:report.pdf", "C_report.pdf"),
+            ("notes.txt:hidden", "notes.txt_hidden"),
+            ("a:b", "a_b"),
+            // characters Windows refuses
+            ("what? <really> \"yes\" | *", "what_ _really_ _yes_ _ _"),
+            // trailing dots and spaces
+            ("report.", "report"),
+            ("report.pdf . .", "report.pdf"),
+            // device names, with or without extension, in any case
+            ("CON", "_CON"),
+            ("con.txt", "_con.txt"),
+            ("Nul.tar.gz", "_Nul.tar.gz"),
+            ("COM1", "_COM1"),
+            ("lpt9.log", "_lpt9.log"),
+            ("COM\u{b9}", "_COM\u{b9}"),
+            ("AUX .txt", "_AUX .txt"),
+            ("CONOUT$", "_CONOUT$"),
+            // close to a device name, but not one
+            ("CONSOLE.txt", "CONSOLE.txt"),
+            ("COM10", "COM10"),
+            ("LPT", "LPT"),
+            ("xcon", "xcon"),
+            // nothing left: the caller falls back to the sealed file's name
+        ];
+        for (stored, expected) in cases {
+            assert_eq!(
+                restored_on_windows(stored).as_deref(),
+                Some(expected),
+                "{stored:?}"
+            );
+        }
+        for stored in ["...", ". .", "a\\..", "C:\\", "?"] {
+            let restored = restored_on_windows(stored);
+            assert!(
+                restored.as_deref().is_none_or(|n| n == "_"),
+                "{stored:?} -> {restored:?}"
+            );
+        }
+        // Already valid names pass unchanged, so on Windows the rule is idempotent.
+        for name in ["report.pdf", "_CON", "C_report.pdf", "Ünïcödé файл.txt"] {
+            assert_eq!(windows_safe_name(name).as_deref(), Some(name));
+        }
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn restored_names_are_valid_on_windows() {
+        let sealed = Path::new("C:\\x\\holiday.jpg.tgseal");
+        assert_eq!(restored_name("CON", sealed), "_CON");
+        assert_eq!(restored_name("C:evil.txt", sealed), "C_evil.txt");
+        assert_eq!(restored_name("...", sealed), "holiday.jpg");
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! finding the parts that belong together, and reading them back as one stream.
 //! The part header itself is `tgseal_core::split::PartHeader`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use tgseal_core::split::{
-    MIN_PART_SIZE, PART_HEADER_LEN, PART_MAGIC, PartHeader, parse_part_name, part_name,
+    self, MIN_PART_SIZE, PART_HEADER_LEN, PART_MAGIC, PartFile, PartHeader, parse_part_name,
+    part_name,
 };
 use tgseal_core::{Error, PartProblem, Result, fill_random, read_up_to};
 
@@ -87,7 +88,7 @@ impl PartWriter {
 
     fn payload_per_part(&self) -> u64 {
         match self.set_id {
-            Some(_) => self.limit - PART_HEADER_LEN as u64,
+            Some(_) => split::payload_capacity(self.limit),
             None => self.limit,
         }
     }
@@ -280,102 +281,26 @@ impl PartSet {
             };
             (dir, base.to_owned(), Some(name))
         };
-        let mut headers = Vec::new();
-        for file in existing_parts(&dir, &base)? {
-            let name = file_name_of(&file);
-            let named = parse_part_name(&name).map_or(0, |(_, n)| n);
+        let paths = existing_parts(&dir, &base)?;
+        let mut found = Vec::with_capacity(paths.len());
+        for file in &paths {
             let mut start = [0u8; PART_HEADER_LEN];
-            let got = read_up_to(&mut File::open(&file)?, &mut start)?;
-            let header = PartHeader::parse(&start[..got]).map_err(|problem| Error::BrokenPart {
-                name: name.clone(),
-                problem,
-            })?;
-            let size = std::fs::metadata(&file)?.len();
-            headers.push((file, name, named, header, size));
+            let got = read_up_to(&mut File::open(file)?, &mut start)?;
+            let size = std::fs::metadata(file)?.len();
+            found.push((file_name_of(file), start, got, size));
         }
-        // The set is the one most files belong to (the given part breaks ties).
-        let mut votes: HashMap<[u8; 16], (usize, bool)> = HashMap::new();
-        for (_, name, _, header, _) in &headers {
-            let vote = votes.entry(header.set_id).or_default();
-            vote.0 += 1;
-            vote.1 |= given.as_deref() == Some(name.as_str());
-        }
-        let Some(set_id) = votes
+        let files: Vec<PartFile<'_>> = found
             .iter()
-            .max_by_key(|(_, (count, given))| (*count, *given))
-            .map(|(id, _)| *id)
-        else {
-            return Err(Error::BrokenPart {
-                name: base,
-                problem: PartProblem::NotAPart("no parts found"),
-            });
-        };
-        if let Some((_, name, ..)) = headers.iter().find(|h| h.3.set_id != set_id) {
-            return Err(Error::BrokenPart {
-                name: name.clone(),
-                problem: PartProblem::Foreign,
-            });
-        }
-        let count = headers[0].3.count;
-        if let Some((_, name, ..)) = headers.iter().find(|h| h.3.count != count) {
-            return Err(Error::BrokenPart {
-                name: name.clone(),
-                problem: PartProblem::NotAPart(
-                    "its header disagrees with the other parts about the number of parts",
-                ),
-            });
-        }
-        let mut by_number: HashMap<u32, &str> = HashMap::new();
-        for (_, name, _, header, _) in &headers {
-            if let Some(other) = by_number.insert(header.number, name) {
-                // Report the later name (in sort order) as the duplicate.
-                let (first, second) = if other < name.as_str() {
-                    (other, name.as_str())
-                } else {
-                    (name.as_str(), other)
-                };
-                return Err(Error::BrokenPart {
-                    name: second.to_owned(),
-                    problem: PartProblem::Duplicate {
-                        number: header.number,
-                        other: first.to_owned(),
-                    },
-                });
-            }
-        }
-        if let Some((_, name, named, header, _)) = headers.iter().find(|h| h.2 != h.3.number) {
-            return Err(Error::BrokenPart {
-                name: name.clone(),
-                problem: PartProblem::Misnamed {
-                    number: header.number,
-                    named: *named,
-                },
-            });
-        }
-        for number in 1..=count {
-            if !by_number.contains_key(&number) {
-                return Err(Error::BrokenPart {
-                    name: part_name(&base, number, count),
-                    problem: PartProblem::Missing { number, count },
-                });
-            }
-        }
-        headers.sort_by_key(|h| h.3.number);
-        let mut parts = Vec::with_capacity(headers.len());
-        for (file, name, _, header, size) in headers {
-            // `parse` refused lengths whose sum overflows (§10).
-            let expected = header.part_len().unwrap_or(u64::MAX);
-            if size != expected {
-                return Err(Error::BrokenPart {
-                    name,
-                    problem: PartProblem::Truncated {
-                        expected,
-                        actual: size,
-                    },
-                });
-            }
-            parts.push((file, header.payload_len));
-        }
+            .map(|(name, start, got, size)| PartFile {
+                name,
+                start: &start[..*got],
+                size: *size,
+            })
+            .collect();
+        let parts = split::check_set(&base, &files, given.as_deref())?
+            .into_iter()
+            .map(|(i, payload_len)| (paths[i].clone(), payload_len))
+            .collect();
         Ok(PartSet {
             base: dir.join(base),
             parts,
@@ -517,9 +442,13 @@ mod tests {
         writer.write_all(&[7u8; 100]).unwrap();
         let parts = writer.finish().unwrap();
         let mut bytes = std::fs::read(&parts[0]).unwrap();
-        bytes[32..40].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
-        std::fs::write(&parts[0], &bytes).unwrap();
-        let err = PartSet::find(&parts[0]).unwrap_err();
+        // The part announcing `len` payload bytes, and what finding its set says.
+        let mut announce = |len: u64| {
+            bytes[32..40].copy_from_slice(&len.to_le_bytes());
+            std::fs::write(&parts[0], &bytes).unwrap();
+            PartSet::find(&parts[0]).unwrap_err()
+        };
+        let err = announce(u64::MAX - 1);
         assert!(
             matches!(
                 err,
@@ -532,9 +461,7 @@ mod tests {
         );
         assert!(!err.to_string().contains("39"), "{err}");
         // The longest length that fits is a truncated part, with the true numbers.
-        bytes[32..40].copy_from_slice(&(u64::MAX - 40).to_le_bytes());
-        std::fs::write(&parts[0], &bytes).unwrap();
-        let err = PartSet::find(&parts[0]).unwrap_err();
+        let err = announce(u64::MAX - 40);
         assert!(
             matches!(
                 err,

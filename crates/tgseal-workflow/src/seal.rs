@@ -11,10 +11,9 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use tgseal_age::{Armor, EncryptTo};
-use tgseal_core::armor::{ARMORED_EXTENSION, ArmorWriter};
+use tgseal_core::armor::ArmorWriter;
 use tgseal_core::{
-    ContentKind, Control, EncryptOptions, Error as CoreError, MasterKey, Metadata, Summary,
-    encrypt, names, padding,
+    ContentKind, Control, EncryptOptions, Error as CoreError, MasterKey, Metadata, Summary, encrypt,
 };
 
 use crate::batch::{BatchKeys, Outcome};
@@ -23,30 +22,7 @@ use crate::folder::{FolderReader, folder_metadata};
 use crate::parts::PartWriter;
 use crate::{Error, Result};
 
-/// Choices that change the sealed output's shape, not its cryptography.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ShapeOptions {
-    /// Cut into parts of at most this many bytes (FORMAT.md §10).
-    pub split: Option<u64>,
-    /// Give the output a random neutral name; the real one stays inside.
-    pub hide_name: bool,
-    /// Pad the content with Padmé so the exact size does not show (FORMAT.md §9).
-    pub pad: bool,
-    /// Write armored text instead of binary (FORMAT.md §11).
-    pub armor: bool,
-}
-
-impl ShapeOptions {
-    /// `name` with `.txt` added when the output is armored text (split parts
-    /// are always binary, so they never are). Parts add their numbers to it.
-    pub fn armored_name(&self, name: &str) -> String {
-        if self.armor && self.split.is_none() {
-            format!("{name}.{ARMORED_EXTENSION}")
-        } else {
-            name.to_owned()
-        }
-    }
-}
+pub use tgseal_core::shape::ShapeOptions;
 
 /// What to seal.
 pub enum Source<'a> {
@@ -252,12 +228,7 @@ impl SealedJob<'_> {
         metadata: &Metadata,
         destination: Destination<'_>,
     ) -> tgseal_core::Result<(Vec<PathBuf>, Summary)> {
-        let mut metadata = metadata.clone();
-        if self.shape.pad && !padding::pad(&mut metadata) {
-            return Err(CoreError::CannotPad(
-                "the size of a stream is not known in advance",
-            ));
-        }
+        let metadata = self.shape.shaped(metadata)?;
         let (master, options, control) = (self.master, self.options, self.control);
         if let Destination::Writer(output) = destination {
             let summary = if self.shape.armor {
@@ -300,15 +271,10 @@ impl SealedJob<'_> {
         Ok((vec![out.commit()?], summary))
     }
 
-    /// The file name for the plain name `name` (`report.pdf.tgseal`): a
-    /// random name when names are hidden, `.txt` added for armored text
-    /// (split parts are always binary). Parts add their numbers to it.
+    /// The file name for the plain name `name` (`report.pdf.tgseal`), as
+    /// the shape names it ([`ShapeOptions::output_name`]).
     fn output_name(&self, name: &str) -> tgseal_core::Result<String> {
-        Ok(if self.shape.hide_name {
-            self.shape.armored_name(&names::random_sealed_name()?)
-        } else {
-            self.shape.armored_name(name)
-        })
+        self.shape.output_name(name)
     }
 }
 

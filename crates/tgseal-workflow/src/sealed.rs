@@ -8,25 +8,17 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use tgseal_core::armor::{self, ArmorReader};
+use tgseal_core::armor::Armored;
 use tgseal_core::lift;
 use tgseal_core::names::SEALED_EXTENSION;
-use tgseal_core::split::{self, PART_MAGIC};
+use tgseal_core::recognise::{SNIFF_LEN, SealedShape, recognise};
 use tgseal_core::untrusted;
-use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, MAGIC, Result};
+use tgseal_core::{Control, DecryptOptions, Decryptor, Error, Keyring, Result};
 
 use crate::batch::{Outcome, decrypt_opened};
 use crate::claims::Claims;
 use crate::files::DecryptTarget;
 use crate::parts::{self, PartSet};
-
-/// How much of a file is read to recognise it: the armor BEGIN line may
-/// follow a few words of a saved chat message.
-const SNIFF_LEN: u64 = 1024;
-
-/// Armored input larger than this is not read whole into memory: the pieces
-/// of a text message are far smaller, and a whole armored file is streamed.
-const MAX_PIECED_TEXT: u64 = 16 << 20;
 
 /// A sealed file on disk, in one of the shapes it can arrive in.
 #[derive(Clone, Debug)]
@@ -54,23 +46,20 @@ impl SealedInput {
             }
             return PartSet::find(path).map(|set| Some(SealedInput::Parts(set)));
         }
-        let mut start = Vec::with_capacity(SNIFF_LEN as usize);
-        File::open(path)?.take(SNIFF_LEN).read_to_end(&mut start)?;
-        // The part magic `tgsealp` begins with the sealed-file magic `tgseal`:
-        // test it first. A file named like a sealed part is taken for one, so
-        // a damaged part gets a part error rather than "not a sealed file".
-        if start.starts_with(PART_MAGIC)
-            || (named_as_sealed_part(path) && !start.starts_with(MAGIC))
-        {
-            return PartSet::find(path).map(|set| Some(SealedInput::Parts(set)));
-        }
-        if start.starts_with(MAGIC) {
-            return Ok(Some(SealedInput::Binary(path.to_path_buf())));
-        }
-        if armor::looks_armored(&start) {
-            return Ok(Some(SealedInput::Armored(path.to_path_buf())));
-        }
-        Ok(None)
+        let mut start = Vec::with_capacity(SNIFF_LEN);
+        File::open(path)?
+            .take(SNIFF_LEN as u64)
+            .read_to_end(&mut start)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        Ok(match recognise(&start, &name) {
+            Some(SealedShape::Part) => Some(SealedInput::Parts(PartSet::find(path)?)),
+            Some(SealedShape::Binary) => Some(SealedInput::Binary(path.to_path_buf())),
+            Some(SealedShape::Armored) => Some(SealedInput::Armored(path.to_path_buf())),
+            _ => None,
+        })
     }
 
     /// What `tgseal decrypt PATH` opens: a recognised sealed input; else, for
@@ -130,20 +119,9 @@ impl SealedInput {
                 // Unbuffered: the payload is read in whole chunks.
                 Box::new(file)
             }
-            SealedInput::Armored(path) => {
-                let reader =
-                    ArmorReader::new(BufReader::with_capacity(1 << 20, File::open(path)?))?;
-                if reader.piece().is_some() {
-                    // Pieces may be in any order: gather them, then join by number.
-                    let mut text = Vec::new();
-                    File::open(path)?
-                        .take(MAX_PIECED_TEXT)
-                        .read_to_end(&mut text)?;
-                    Box::new(std::io::Cursor::new(armor::dearmor(&text)?))
-                } else {
-                    Box::new(reader)
-                }
-            }
+            SealedInput::Armored(path) => Box::new(Armored::open(|| {
+                Ok(BufReader::with_capacity(1 << 20, File::open(path)?))
+            })?),
             SealedInput::Parts(set) => Box::new(set.reader()),
         })
     }
@@ -234,14 +212,6 @@ fn name_note(stored: &str) -> Option<String> {
     ))
 }
 
-/// Whether `path` is named like a part of a sealed file (`x.tgseal.001`).
-fn named_as_sealed_part(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .and_then(split::parse_part_name)
-        .is_some_and(|(base, _)| base.ends_with(&format!(".{SEALED_EXTENSION}")))
-}
-
 /// How many part files, and how many other entries, a folder holds (hidden
 /// files aside: file managers leave `.DS_Store` and the like).
 fn count_entries(dir: &Path) -> Result<(usize, usize)> {
@@ -286,13 +256,8 @@ mod tests {
             dir,
             name: "data.bin.tgseal".into(),
         };
-        let sealed = seal_to(
-            Source::Path(input),
-            destination,
-            false,
-            &format,
-            &Control::new(),
-        );
+        let control = Control::new();
+        let sealed = seal_to(Source::Path(input), destination, false, &format, &control);
         sealed.unwrap().outputs
     }
 

@@ -51,6 +51,10 @@ pub const MAX_SINGLE_MESSAGE_TEXT: usize = 2790;
 /// sealed and then armored as a whole): 64 KiB, under one payload chunk.
 pub const MAX_TEXT: usize = 64 * 1024;
 
+/// Armored input larger than this is not read whole into memory: the pieces
+/// of a text message are far smaller, and a whole armored file is streamed.
+pub const MAX_PIECED_TEXT: u64 = 16 << 20;
+
 /// Bytes of base64 input per body line (48 bytes → 64 characters).
 const LINE_BYTES: usize = LINE_LEN / 4 * 3;
 /// How far into the input the BEGIN line is looked for.
@@ -530,6 +534,40 @@ pub fn dearmor(text: &[u8]) -> Result<Vec<u8>> {
         )));
     }
     Ok(pieces.into_values().flatten().collect())
+}
+
+/// The sealed bytes behind armored text (§11): one block, streamed, or the
+/// pieces of a text message saved into one file, gathered (at most
+/// [`MAX_PIECED_TEXT`]) and joined by number.
+pub enum Armored<R> {
+    /// One block without a piece line, decoded as it is read.
+    Block(ArmorReader<R>),
+    /// The pieces of a text message, joined.
+    Pieces(std::io::Cursor<Vec<u8>>),
+}
+
+impl<R: BufRead> Armored<R> {
+    /// Reads armored text from `open()`, which is called a second time to
+    /// read the text from its start again when it holds pieces.
+    pub fn open(mut open: impl FnMut() -> std::io::Result<R>) -> Result<Self> {
+        let reader = ArmorReader::new(open()?)?;
+        if reader.piece().is_none() {
+            return Ok(Armored::Block(reader));
+        }
+        // Pieces may be in any order: gather them, then join by number.
+        let mut text = Vec::new();
+        open()?.take(MAX_PIECED_TEXT).read_to_end(&mut text)?;
+        Ok(Armored::Pieces(std::io::Cursor::new(dearmor(&text)?)))
+    }
+}
+
+impl<R: BufRead> Read for Armored<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Armored::Block(reader) => reader.read(buf),
+            Armored::Pieces(joined) => joined.read(buf),
+        }
+    }
 }
 
 /// Characters of one armored block of `bytes` sealed bytes, with its piece

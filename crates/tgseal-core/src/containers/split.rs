@@ -12,8 +12,11 @@
 //! files of a part set are found, written and read by the workflow layer
 //! (`tgseal-workflow`'s `parts` module).
 
+use std::collections::HashMap;
+
 use crate::error::PartProblem;
 use crate::names::SEALED_EXTENSION;
+use crate::{Error, Result};
 
 /// §10: the first seven bytes of every part.
 pub const PART_MAGIC: &[u8; 7] = b"tgsealp";
@@ -31,6 +34,12 @@ pub const TELEGRAM: u64 = 2000 * 1024 * 1024;
 pub const TELEGRAM_PREMIUM: u64 = 4000 * 1024 * 1024;
 /// The Bot API's upload limit: 50 MB.
 pub const BOT: u64 = 50_000_000;
+
+/// §10 writer: the sealed bytes each part carries, every part but the last
+/// filled to the limit (its 40-byte header included).
+pub fn payload_capacity(limit: u64) -> u64 {
+    limit.saturating_sub(PART_HEADER_LEN as u64)
+}
 
 /// Parses a part size: `telegram`, `telegram-premium`, `bot`, plain bytes
 /// (`1048576`), or a number with a unit. `K`, `M`, `G` (and `KiB`, `MiB`,
@@ -187,6 +196,124 @@ pub fn parts_base(sealed_name: &str) -> String {
     }
 }
 
+/// One file offered as a part of a split sealed file: its file name, its first
+/// bytes (the 40-byte part header, or fewer if the file is shorter) and its size.
+#[derive(Clone, Copy, Debug)]
+pub struct PartFile<'a> {
+    /// The file name (no folder).
+    pub name: &'a str,
+    /// The file's first bytes, at least [`PART_HEADER_LEN`] when it has them.
+    pub start: &'a [u8],
+    /// The file's size in bytes.
+    pub size: u64,
+}
+
+/// §10 reader: checks that `files` are one complete, consistent set of parts
+/// named after `base` (`x.tgseal` for `x.tgseal.001`, …) and returns, in part
+/// order, each part's index in `files` and the sealed bytes it carries. Every
+/// problem names the file concerned (a missing part by its expected name),
+/// checked in the order FORMAT.md §10 gives. `given` is the name of the part
+/// the user pointed at, which breaks a tie between two sets.
+pub fn check_set(
+    base: &str,
+    files: &[PartFile<'_>],
+    given: Option<&str>,
+) -> Result<Vec<(usize, u64)>> {
+    let broken = |name: &str, problem| Error::BrokenPart {
+        name: name.to_owned(),
+        problem,
+    };
+    let mut headers = Vec::with_capacity(files.len());
+    for file in files {
+        let header = PartHeader::parse(file.start).map_err(|problem| broken(file.name, problem))?;
+        headers.push(header);
+    }
+    // The set is the one most files belong to (the given part breaks ties).
+    let mut votes: HashMap<[u8; 16], (usize, bool)> = HashMap::new();
+    for (file, header) in files.iter().zip(&headers) {
+        let vote = votes.entry(header.set_id).or_default();
+        vote.0 += 1;
+        vote.1 |= given == Some(file.name);
+    }
+    let Some(set_id) = votes
+        .iter()
+        .max_by_key(|(_, (count, given))| (*count, *given))
+        .map(|(id, _)| *id)
+    else {
+        return Err(broken(base, PartProblem::NotAPart("no parts found")));
+    };
+    if let Some((file, _)) = files.iter().zip(&headers).find(|(_, h)| h.set_id != set_id) {
+        return Err(broken(file.name, PartProblem::Foreign));
+    }
+    let count = headers[0].count;
+    if let Some((file, _)) = files.iter().zip(&headers).find(|(_, h)| h.count != count) {
+        return Err(broken(
+            file.name,
+            PartProblem::NotAPart(
+                "its header disagrees with the other parts about the number of parts",
+            ),
+        ));
+    }
+    let mut by_number: HashMap<u32, &str> = HashMap::new();
+    for (file, header) in files.iter().zip(&headers) {
+        if let Some(other) = by_number.insert(header.number, file.name) {
+            // Report the later name (in sort order) as the duplicate.
+            let (first, second) = if other < file.name {
+                (other, file.name)
+            } else {
+                (file.name, other)
+            };
+            return Err(broken(
+                second,
+                PartProblem::Duplicate {
+                    number: header.number,
+                    other: first.to_owned(),
+                },
+            ));
+        }
+    }
+    for (file, header) in files.iter().zip(&headers) {
+        // A name without a part number (a renamed download) says nothing.
+        if let Some((_, named)) = parse_part_name(file.name) {
+            if named != header.number {
+                return Err(broken(
+                    file.name,
+                    PartProblem::Misnamed {
+                        number: header.number,
+                        named,
+                    },
+                ));
+            }
+        }
+    }
+    for number in 1..=count {
+        if !by_number.contains_key(&number) {
+            return Err(broken(
+                &part_name(base, number, count),
+                PartProblem::Missing { number, count },
+            ));
+        }
+    }
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| headers[i].number);
+    order
+        .into_iter()
+        .map(|i| {
+            let expected = PART_HEADER_LEN as u64 + headers[i].payload_len;
+            if files[i].size != expected {
+                return Err(broken(
+                    files[i].name,
+                    PartProblem::Truncated {
+                        expected,
+                        actual: files[i].size,
+                    },
+                ));
+            }
+            Ok((i, headers[i].payload_len))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +365,50 @@ mod tests {
         assert_eq!(parse_part_name("a.tgseal.002"), Some(("a.tgseal", 2)));
         assert_eq!(parse_part_name("a.tgseal"), None);
         assert_eq!(parse_part_name("a.tgseal.02"), None);
+    }
+
+    #[test]
+    fn a_set_is_ordered_and_its_problems_are_named() {
+        let header = |number, payload_len| {
+            PartHeader {
+                set_id: [7; 16],
+                number,
+                count: 3,
+                payload_len,
+            }
+            .to_bytes()
+        };
+        let (h1, h2, h3) = (header(1, 10), header(2, 10), header(3, 4));
+        let file = |name, start: &'static [u8; 40], size| PartFile { name, start, size };
+        let h1: &'static [u8; 40] = Box::leak(Box::new(h1));
+        let h2: &'static [u8; 40] = Box::leak(Box::new(h2));
+        let h3: &'static [u8; 40] = Box::leak(Box::new(h3));
+        let files = [
+            file("x.tgseal.003", h3, 44),
+            file("x.tgseal.001", h1, 50),
+            file("x.tgseal.002", h2, 50),
+        ];
+        assert_eq!(
+            check_set("x.tgseal", &files, None).unwrap(),
+            vec![(1, 10), (2, 10), (0, 4)]
+        );
+        let err = check_set("x.tgseal", &[files[0], files[1]], None).unwrap_err();
+        assert_eq!(err.to_string(), "x.tgseal.002: part 2 of 3 is missing");
+        let renamed = [file("x.tgseal.002", h1, 50)];
+        assert!(matches!(
+            check_set("x.tgseal", &renamed, None),
+            Err(Error::BrokenPart {
+                problem: PartProblem::Misnamed { .. },
+                ..
+            })
+        ));
+        let short = [files[0], files[1], file("x.tgseal.002", h2, 49)];
+        assert!(matches!(
+            check_set("x.tgseal", &short, None),
+            Err(Error::BrokenPart {
+                problem: PartProblem::Truncated { .. },
+                ..
+            })
+        ));
     }
 }

@@ -1,8 +1,10 @@
 //! The cryptographic layer: passphrase → Argon2id → master key (kdf, keys),
 //! the authenticated header (format, FORMAT.md §2–4), the STREAM payload
-//! (stream, §5) and its threaded pipeline, padding (§9), and the whole-stream
-//! encrypt/decrypt that puts them together (seal).
+//! (stream, §5) with its chunk cipher (cipher) and threaded pipeline,
+//! padding (§9), and the whole-stream encrypt/decrypt that puts them
+//! together (seal).
 
+pub(crate) mod cipher;
 pub(crate) mod format;
 pub(crate) mod kdf;
 pub(crate) mod keys;

@@ -4,6 +4,7 @@ use std::io::{Read, Write};
 
 use crate::control::Control;
 use crate::count::{self, Counting};
+use crate::crypto::cipher::CipherBackend;
 use crate::crypto::format::{Header, HeaderInfo, Metadata};
 use crate::crypto::keys::{FileKeys, Keyring, MasterKey};
 use crate::crypto::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
@@ -18,6 +19,10 @@ pub struct EncryptOptions {
     /// Threads that seal the payload; 0 or 1 seals on the calling thread alone.
     /// Every value writes the same bytes. Default: [`default_threads`].
     pub threads: usize,
+    /// The ChaCha20-Poly1305 implementation for the payload; both write the
+    /// same bytes. Default: [`CipherBackend::current`], which is also used when
+    /// this build lacks the one asked for.
+    pub cipher: CipherBackend,
 }
 
 impl Default for EncryptOptions {
@@ -25,6 +30,7 @@ impl Default for EncryptOptions {
         EncryptOptions {
             chunk_size: ChunkSize::DEFAULT,
             threads: default_threads(),
+            cipher: CipherBackend::current(),
         }
     }
 }
@@ -41,6 +47,12 @@ impl EncryptOptions {
         self.threads = threads;
         self
     }
+
+    /// These options with another cipher backend (benchmarks, cross-checks).
+    pub fn with_cipher(mut self, cipher: CipherBackend) -> Self {
+        self.cipher = cipher;
+        self
+    }
 }
 
 /// Choices for decryption.
@@ -50,12 +62,17 @@ pub struct DecryptOptions {
     /// Threads that open the payload; 0 or 1 opens on the calling thread alone.
     /// Every value gives the same output and the same errors. Default: [`default_threads`].
     pub threads: usize,
+    /// The ChaCha20-Poly1305 implementation for the payload; both give the
+    /// same output and the same errors. Default: [`CipherBackend::current`],
+    /// which is also used when this build lacks the one asked for.
+    pub cipher: CipherBackend,
 }
 
 impl Default for DecryptOptions {
     fn default() -> Self {
         DecryptOptions {
             threads: default_threads(),
+            cipher: CipherBackend::current(),
         }
     }
 }
@@ -64,6 +81,12 @@ impl DecryptOptions {
     /// These options with another thread count (0 or 1: the calling thread alone).
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+
+    /// These options with another cipher backend (benchmarks, cross-checks).
+    pub fn with_cipher(mut self, cipher: CipherBackend) -> Self {
+        self.cipher = cipher;
         self
     }
 }
@@ -104,7 +127,7 @@ pub fn encrypt(
     let (header, keys) = Header::seal(master, options.chunk_size, metadata)?;
     let header_bytes = header.to_bytes();
     output.write_all(&header_bytes)?;
-    let cipher = ChunkCipher::new(&keys.payload);
+    let cipher = ChunkCipher::new(&keys.payload, options.cipher);
     let padding = std::io::repeat(0).take(metadata.padding_len);
     let (read, written) = match metadata.content_len {
         Some(expected) => {
@@ -194,7 +217,7 @@ impl<R: Read> Decryptor<R> {
         options: &DecryptOptions,
         control: &Control,
     ) -> Result<Summary> {
-        let cipher = ChunkCipher::new(&self.keys.payload);
+        let cipher = ChunkCipher::new(&self.keys.payload, options.cipher);
         let content_len = self.metadata.content_len;
         let mut written = 0u64;
         let read = open_payload(

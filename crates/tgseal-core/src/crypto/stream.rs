@@ -6,10 +6,8 @@
 
 use std::io::{Read, Write};
 
-use chacha20poly1305::aead::{AeadInOut, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
-
 use crate::control::Control;
+pub(crate) use crate::crypto::cipher::ChunkCipher;
 use crate::crypto::format::read_up_to;
 use crate::{Error, Result};
 
@@ -49,64 +47,6 @@ impl ChunkSize {
 impl Default for ChunkSize {
     fn default() -> Self {
         Self::DEFAULT
-    }
-}
-
-/// Seals and opens the chunks of one payload.
-pub(crate) struct ChunkCipher {
-    aead: ChaCha20Poly1305,
-}
-
-impl ChunkCipher {
-    pub(crate) fn new(payload_key: &[u8; 32]) -> Self {
-        ChunkCipher {
-            aead: ChaCha20Poly1305::new(&(*payload_key).into()),
-        }
-    }
-
-    /// §5: the nonce of chunk `index`.
-    fn nonce(index: u64, last: bool) -> Nonce {
-        let mut nonce = Nonce::default();
-        nonce[3..11].copy_from_slice(&index.to_be_bytes());
-        nonce[11] = u8::from(last);
-        nonce
-    }
-
-    /// Encrypts `buf` in place and appends the tag.
-    pub(crate) fn seal(&self, index: u64, last: bool, buf: &mut Vec<u8>) {
-        // Encryption only fails for messages over 256 GiB; a chunk is at most 1 MiB.
-        if let Ok(tag) = self.aead.encrypt_inout_detached(
-            &Self::nonce(index, last),
-            &[],
-            buf.as_mut_slice().into(),
-        ) {
-            buf.extend_from_slice(&tag);
-        }
-    }
-
-    /// Verifies and decrypts `buf` (ciphertext ‖ tag) in place, leaving the plaintext.
-    /// On failure `buf` is left as it was, so the caller can retry with the other flag.
-    pub(crate) fn open(&self, index: u64, last: bool, buf: &mut Vec<u8>) -> bool {
-        if buf.len() < TAG_LEN {
-            return false;
-        }
-        let split = buf.len() - TAG_LEN;
-        let Ok(tag) = Tag::try_from(&buf[split..]) else {
-            return false;
-        };
-        let ok = self
-            .aead
-            .decrypt_inout_detached(
-                &Self::nonce(index, last),
-                &[],
-                buf[..split].as_mut().into(),
-                &tag,
-            )
-            .is_ok();
-        if ok {
-            buf.truncate(split);
-        }
-        ok
     }
 }
 

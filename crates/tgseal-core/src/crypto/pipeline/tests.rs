@@ -1,6 +1,6 @@
 //! The parallel payload must be indistinguishable from the sequential one: the
 //! same bytes when sealing, the same plaintext, errors and delivered prefix when
-//! opening, for every thread count.
+//! opening, for every thread count and either cipher backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Read;
@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use proptest::prelude::*;
 
 use crate::control::Control;
+use crate::crypto::cipher::CipherBackend;
 use crate::crypto::stream::{ChunkCipher, ChunkSize, TAG_LEN, open_payload, seal_payload};
 use crate::{Error, Result};
 
@@ -19,7 +20,15 @@ fn chunk() -> ChunkSize {
 }
 
 fn cipher() -> ChunkCipher {
-    ChunkCipher::new(&[7u8; 32])
+    ChunkCipher::new(&[7u8; 32], CipherBackend::current())
+}
+
+/// The cipher on every backend this build has, the portable one first.
+fn every_backend() -> Vec<ChunkCipher> {
+    [CipherBackend::Portable, CipherBackend::Fused]
+        .into_iter()
+        .filter_map(|backend| ChunkCipher::with_backend(&[7u8; 32], backend))
+        .collect()
 }
 
 fn content(len: usize) -> Vec<u8> {
@@ -28,10 +37,14 @@ fn content(len: usize) -> Vec<u8> {
 }
 
 fn seal(plain: &[u8], threads: usize) -> Vec<u8> {
+    seal_with(&cipher(), plain, threads)
+}
+
+fn seal_with(cipher: &ChunkCipher, plain: &[u8], threads: usize) -> Vec<u8> {
     let mut out = Vec::new();
     let total = Some(plain.len() as u64);
     let (read, written) = seal_payload(
-        &cipher(),
+        cipher,
         chunk(),
         &mut &plain[..],
         &mut out,
@@ -47,9 +60,18 @@ fn seal(plain: &[u8], threads: usize) -> Vec<u8> {
 
 /// Opens `sealed`; returns the outcome and every byte the sink received.
 fn open(sealed: &[u8], expected: Option<u64>, threads: usize) -> (Result<u64>, Vec<u8>) {
+    open_with(&cipher(), sealed, expected, threads)
+}
+
+fn open_with(
+    cipher: &ChunkCipher,
+    sealed: &[u8],
+    expected: Option<u64>,
+    threads: usize,
+) -> (Result<u64>, Vec<u8>) {
     let mut delivered = Vec::new();
     let result = open_payload(
-        &cipher(),
+        cipher,
         chunk(),
         &mut &sealed[..],
         expected,
@@ -78,18 +100,22 @@ fn boundary_sizes() -> Vec<usize> {
 
 #[test]
 fn every_thread_count_seals_the_same_bytes() {
+    let portable = ChunkCipher::with_backend(&[7u8; 32], CipherBackend::Portable).unwrap();
     for len in boundary_sizes() {
         let plain = content(len);
-        let reference = seal(&plain, 1);
+        let reference = seal_with(&portable, &plain, 1);
         assert_eq!(
             reference.len() as u64,
             crate::crypto::stream::sealed_payload_len(len as u64, chunk())
         );
-        for threads in THREADS {
-            assert!(
-                seal(&plain, threads) == reference,
-                "len {len}, {threads} threads"
-            );
+        for cipher in every_backend() {
+            for threads in THREADS {
+                assert!(
+                    seal_with(&cipher, &plain, threads) == reference,
+                    "len {len}, {:?}, {threads} threads",
+                    cipher.backend()
+                );
+            }
         }
     }
 }
@@ -160,12 +186,15 @@ fn damaged(sealed: &[u8]) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn every_thread_count_fails_the_same_way_and_delivers_only_verified_chunks() {
     let c = chunk().bytes();
+    let portable = ChunkCipher::with_backend(&[7u8; 32], CipherBackend::Portable).unwrap();
+    let backends = every_backend();
     for len in [0, c - 1, c, 2 * c, 5 * c + 9, 12 * c] {
         let plain = content(len);
         let sealed = seal(&plain, 1);
         for (name, bad) in damaged(&sealed) {
             for expected in [None, Some(len as u64)] {
-                let (reference, reference_delivered) = open(&bad, expected, 1);
+                // The reference: the portable backend on the calling thread.
+                let (reference, reference_delivered) = open_with(&portable, &bad, expected, 1);
                 // Everything delivered is a whole number of verified chunks of the original.
                 assert!(
                     plain.starts_with(&reference_delivered),
@@ -174,16 +203,17 @@ fn every_thread_count_fails_the_same_way_and_delivers_only_verified_chunks() {
                 if reference.is_err() {
                     assert_eq!(reference_delivered.len() % c, 0, "{name}");
                 }
-                for threads in THREADS {
-                    let (result, delivered) = open(&bad, expected, threads);
+                for (cipher, threads) in backends.iter().flat_map(|c| THREADS.map(|t| (c, t))) {
+                    let backend = cipher.backend();
+                    let (result, delivered) = open_with(cipher, &bad, expected, threads);
                     assert_eq!(
                         describe(&result),
                         describe(&reference),
-                        "{name}, len {len}, expected {expected:?}, {threads} threads"
+                        "{name}, len {len}, expected {expected:?}, {backend:?}, {threads} threads"
                     );
                     assert!(
                         delivered == reference_delivered,
-                        "{name}, len {len}, {threads} threads: delivered {} bytes, sequential {}",
+                        "{name}, len {len}, {backend:?}, {threads} threads: delivered {} bytes, sequential {}",
                         delivered.len(),
                         reference_delivered.len()
                     );

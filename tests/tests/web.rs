@@ -1,0 +1,613 @@
+//! The web app (web/, docs/WEB.md) in a real browser: headless Chromium
+//! driven over WebDriver opens every test vector, opens what the CLI sealed
+//! and seals what the CLI opens, byte for byte; parts in any order and a
+//! missing part; pieces pasted out of order; wrong passphrases and tampered
+//! files (a clear message, nothing downloaded); no request off the page's
+//! origin; a phone-sized layout without horizontal overflow.
+//!
+//! Needs chromium, chromedriver and the wasm-bindgen CLI (web/build.sh).
+//! Without them each test is skipped with a notice, unless
+//! TGSEAL_REQUIRE_BROWSER=1 (set by .ci/run), where it fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tgseal_e2e::browser::Browser;
+use tgseal_e2e::{PASS, encrypt, folder_with_file, vector_descriptions};
+
+/// One browser at a time: the machine may have two cores.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+fn browser(width: u32, height: u32) -> Option<(Browser, std::sync::MutexGuard<'static, ()>)> {
+    let guard = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let browser = Browser::start(width, height)?;
+    browser.open_app();
+    Some((browser, guard))
+}
+
+/// What the page showed after a job.
+#[derive(Debug)]
+enum Shown {
+    /// Downloads offered (name, bytes after saving) and text shown.
+    Done {
+        files: Vec<(String, Vec<u8>)>,
+        texts: Vec<String>,
+    },
+    /// An error: its kind and message.
+    Failed { kind: String, message: String },
+}
+
+impl Shown {
+    fn files(self) -> Vec<(String, Vec<u8>)> {
+        match self {
+            Shown::Done { files, .. } => files,
+            Shown::Failed { kind, message } => panic!("failed: {kind}: {message}"),
+        }
+    }
+
+    fn texts(self) -> Vec<String> {
+        match self {
+            Shown::Done { texts, .. } => texts,
+            Shown::Failed { kind, message } => panic!("failed: {kind}: {message}"),
+        }
+    }
+
+    fn failure(self) -> (String, String) {
+        match self {
+            Shown::Failed { kind, message } => (kind, message),
+            Shown::Done { files, texts } => {
+                panic!(
+                    "expected a failure, got files {:?} and texts {texts:?}",
+                    names(&files)
+                )
+            }
+        }
+    }
+}
+
+fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+/// Waits for the job started by `button` and saves every offered download.
+fn finish_job(b: &Browser, button: &str) -> Shown {
+    b.wait_for(
+        &format!("!document.getElementById('result').hidden && !document.getElementById('{button}').disabled"),
+        120,
+    );
+    let error = b.js(
+        "const e = document.getElementById('result-error');
+         return e.hidden ? null : [e.dataset.kind, e.textContent];",
+        json!([]),
+    );
+    if let Some([kind, message]) = error.as_array().map(Vec::as_slice) {
+        // Nothing may reach the download folder, and nothing is offered.
+        assert!(b.downloaded(Duration::from_millis(300)).is_empty());
+        let links = b.js(
+            "return document.querySelectorAll('#result a.download').length;",
+            json!([]),
+        );
+        assert_eq!(links, json!(0));
+        return Shown::Failed {
+            kind: kind.as_str().unwrap().to_owned(),
+            message: message.as_str().unwrap().to_owned(),
+        };
+    }
+    let texts: Vec<String> = serde_json::from_value(b.js(
+        "return [...document.querySelectorAll('#result textarea')].map(t => t.value);",
+        json!([]),
+    ))
+    .unwrap();
+    let count = b
+        .js(
+            "return document.querySelectorAll('#result a.download').length;",
+            json!([]),
+        )
+        .as_u64()
+        .unwrap() as usize;
+    let mut files = Vec::new();
+    for i in 0..count {
+        let link = b.js(
+            "return document.querySelectorAll('#result a.download')[arguments[0]];",
+            json!([i]),
+        );
+        let name = b
+            .js("return arguments[0].download;", json!([link.clone()]))
+            .as_str()
+            .unwrap()
+            .to_owned();
+        b.clear_downloads();
+        b.js("arguments[0].click();", json!([link]));
+        let saved = b.wait_downloads(1, 60);
+        assert_eq!(saved[0].file_name().unwrap().to_string_lossy(), name);
+        files.push((name, std::fs::read(&saved[0]).unwrap()));
+    }
+    b.clear_downloads();
+    Shown::Done { files, texts }
+}
+
+/// Opens `files` (or pasted `text`) in the Open tab with `passphrase`.
+fn open_in_page(b: &Browser, files: &[PathBuf], text: &str, passphrase: &str) -> Shown {
+    b.clear_downloads();
+    b.click(&b.button("Open"));
+    b.choose_files(
+        &b.by_label("Sealed file, or all parts of a split file"),
+        files,
+    );
+    b.set_value(
+        &b.by_label("…or paste a sealed message (all pieces, any order)"),
+        text,
+    );
+    b.set_value(&b.by_label("Passphrase"), passphrase);
+    // The form's own Open button, not the tab.
+    b.click(&b.css("#open-form button[type=submit]"));
+    finish_job(b, "open-button")
+}
+
+/// Seals `files` in the Seal files tab with the options given as
+/// `{hideName, pad, armor, split, kdf}` (split may be any size the core parses).
+fn seal_in_page(b: &Browser, files: &[PathBuf], passphrase: &str, options: Value) -> Shown {
+    b.clear_downloads();
+    b.click(&b.button("Seal files"));
+    b.choose_files(&b.by_label("Files to seal"), files);
+    b.set_value(&b.css("#seal-pass"), passphrase);
+    b.js(
+        "const o = arguments[0];
+         document.getElementById('seal-hide').checked = !!o.hideName;
+         document.getElementById('seal-pad').checked = !!o.pad;
+         document.getElementById('seal-armor').checked = !!o.armor;
+         document.getElementById('seal-weak').checked = !!o.allowWeak;
+         const split = document.getElementById('seal-split');
+         if (o.split && ![...split.options].some(x => x.value === o.split)) split.add(new Option(o.split, o.split));
+         split.value = o.split || '';
+         document.getElementById('seal-kdf').value = o.kdf || 'interactive';",
+        json!([options]),
+    );
+    b.click(&b.button("Seal"));
+    finish_job(b, "seal-button")
+}
+
+fn vector_inputs(json_path: &Path, info: &Value) -> (Vec<PathBuf>, String) {
+    let stem = json_path.with_extension("");
+    match info.get("form").and_then(Value::as_str).unwrap_or("binary") {
+        "armor" => (
+            Vec::new(),
+            std::fs::read_to_string(stem.with_extension("txt")).unwrap(),
+        ),
+        "parts" => {
+            let dir = json_path.parent().unwrap();
+            let prefix = format!("{}.tgseal.", stem.file_name().unwrap().to_string_lossy());
+            let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(&prefix)
+                })
+                .collect();
+            // Picked in reverse order: the page must not care.
+            parts.sort();
+            parts.reverse();
+            (parts, String::new())
+        }
+        _ => (vec![stem.with_extension("tgseal")], String::new()),
+    }
+}
+
+#[test]
+fn every_vector_opens_in_the_page_as_in_the_core() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let mut checked = 0;
+    for json_path in vector_descriptions() {
+        let info: Value =
+            serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+        let (files, text) = vector_inputs(&json_path, &info);
+        let shown = open_in_page(&b, &files, &text, info["passphrase"].as_str().unwrap());
+        let expect = info["expect"].as_str().unwrap();
+        let what = json_path.display();
+        if expect != "success" {
+            let (kind, message) = shown.failure();
+            assert_eq!(kind, expect, "{what}: {message}");
+            assert!(message.ends_with("Nothing was saved."), "{what}: {message}");
+            checked += 1;
+            continue;
+        }
+        let plain = std::fs::read(json_path.with_extension("plain")).unwrap();
+        if info["kind"] == "text" {
+            assert_eq!(
+                shown.texts(),
+                vec![String::from_utf8(plain).unwrap()],
+                "{what}"
+            );
+        } else {
+            let files = shown.files();
+            assert_eq!(files.len(), 1, "{what}");
+            assert_eq!(files[0].1, plain, "{what}");
+            let name = info["name"].as_str().unwrap();
+            if !name.is_empty() {
+                assert_eq!(files[0].0, name, "{what}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} vectors");
+}
+
+#[test]
+fn what_the_cli_seals_opens_in_the_page_byte_for_byte() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let (dir, input, data) = folder_with_file("report.pdf", 700_000);
+    let sealed = dir.path().join("sealed");
+    encrypt(
+        dir.path(),
+        &["--hide-name", "--pad", "-O", "sealed", "report.pdf"],
+    )
+    .assert()
+    .success();
+    let mut outputs: Vec<PathBuf> = std::fs::read_dir(&sealed)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(outputs.len(), 1);
+    let files = open_in_page(&b, &outputs, "", PASS).files();
+    assert_eq!(files, vec![("report.pdf".to_owned(), data.clone())]);
+
+    // Armored by the CLI, opened as a file and pasted as text.
+    encrypt(dir.path(), &["--armor", "-O", "armored", "report.pdf"])
+        .assert()
+        .success();
+    let armored = dir.path().join("armored/report.pdf.tgseal.txt");
+    let files = open_in_page(&b, std::slice::from_ref(&armored), "", PASS).files();
+    assert_eq!(files, vec![("report.pdf".to_owned(), data.clone())]);
+    let text = std::fs::read_to_string(&armored).unwrap();
+    let files = open_in_page(&b, &[], &format!("here it is:\r\n{text}\r\nbye"), PASS).files();
+    assert_eq!(files, vec![("report.pdf".to_owned(), data.clone())]);
+
+    // Split by the CLI, parts picked out of order.
+    encrypt(
+        dir.path(),
+        &["--split", "200K", "-O", "parts", "report.pdf"],
+    )
+    .assert()
+    .success();
+    outputs = std::fs::read_dir(dir.path().join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    outputs.sort();
+    assert_eq!(outputs.len(), 4);
+    outputs.swap(0, 3);
+    let files = open_in_page(&b, &outputs, "", PASS).files();
+    assert_eq!(files, vec![("report.pdf".to_owned(), data)]);
+    drop(input);
+}
+
+#[test]
+fn what_the_page_seals_opens_with_the_cli_byte_for_byte() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let (dir, input, data) = folder_with_file("holiday.jpg", 300_000);
+    let cases = [
+        (json!({}), 1),
+        (json!({ "hideName": true, "pad": true }), 1),
+        (json!({ "armor": true }), 1),
+        (json!({ "split": "100K" }), 3),
+    ];
+    for (options, count) in cases {
+        let files = seal_in_page(&b, std::slice::from_ref(&input), PASS, options.clone()).files();
+        assert_eq!(files.len(), count, "{options}");
+        let out = tempfile::tempdir().unwrap();
+        for (name, bytes) in &files {
+            assert!(name.contains(".tgseal"), "{name}");
+            if options["hideName"] == true {
+                assert!(!name.contains("holiday"), "{name}");
+            }
+            std::fs::write(out.path().join(name), bytes).unwrap();
+        }
+        let first = out.path().join(&files[0].0);
+        tgseal_e2e::decrypt(out.path(), &[first.to_str().unwrap(), "-O", "opened"])
+            .assert()
+            .success();
+        assert_eq!(
+            std::fs::read(out.path().join("opened/holiday.jpg")).unwrap(),
+            data,
+            "{options}"
+        );
+        // And back through the page.
+        let paths: Vec<PathBuf> = files.iter().map(|(n, _)| out.path().join(n)).collect();
+        let reopened = open_in_page(&b, &paths, "", PASS).files();
+        assert_eq!(reopened, vec![("holiday.jpg".to_owned(), data.clone())]);
+    }
+    drop(dir);
+}
+
+#[test]
+fn parts_open_in_any_order_and_a_missing_part_is_named() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let (dir, _input, data) = folder_with_file("video.mkv", 100_000);
+    encrypt(dir.path(), &["--split", "30K", "-O", "parts", "video.mkv"])
+        .assert()
+        .success();
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    parts.sort();
+    assert_eq!(parts.len(), 4);
+    let shuffled = vec![
+        parts[2].clone(),
+        parts[0].clone(),
+        parts[3].clone(),
+        parts[1].clone(),
+    ];
+    assert_eq!(
+        open_in_page(&b, &shuffled, "", PASS).files(),
+        vec![("video.mkv".to_owned(), data)]
+    );
+
+    let without_third = vec![parts[3].clone(), parts[0].clone(), parts[1].clone()];
+    let (kind, message) = open_in_page(&b, &without_third, "", PASS).failure();
+    assert_eq!(kind, "missing_part");
+    assert!(message.contains("video.mkv.tgseal.003"), "{message}");
+    assert!(message.contains("part 3 of 4 is missing"), "{message}");
+
+    let one = vec![parts[1].clone()];
+    let (kind, message) = open_in_page(&b, &one, "", PASS).failure();
+    assert_eq!(kind, "missing_part", "{message}");
+}
+
+#[test]
+fn messages_seal_in_the_page_and_open_from_pieces_in_any_order() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let message: String = (0..900).map(|i| format!("line {i} ")).collect();
+    b.click(&b.button("Seal text"));
+    b.set_value(&b.by_label("Message"), &message);
+    b.set_value(&b.css("#message-pass"), PASS);
+    b.click(&b.button("Seal message"));
+    let pieces = finish_job(&b, "message-button").texts();
+    assert!(pieces.len() >= 2, "{} pieces", pieces.len());
+    for piece in &pieces {
+        assert!(piece.chars().count() <= 4096);
+    }
+    // Pasted out of order, with chat noise between them.
+    let pasted: String = pieces
+        .iter()
+        .rev()
+        .map(|p| format!("{p}\n\nok next one:\n"))
+        .collect();
+    assert_eq!(
+        open_in_page(&b, &[], &pasted, PASS).texts(),
+        vec![message.clone()]
+    );
+    // The CLI opens them too.
+    let dir = tempfile::tempdir().unwrap();
+    let pass_file = dir.path().join("pass");
+    std::fs::write(&pass_file, PASS).unwrap();
+    let opened = tgseal_e2e::tgseal(dir.path())
+        .args([
+            "open-text",
+            "--passphrase-file",
+            pass_file.to_str().unwrap(),
+        ])
+        .write_stdin(pasted.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(opened).unwrap().trim_end(),
+        message.trim_end()
+    );
+    // A missing piece is named.
+    let missing: String = pieces[1..].concat();
+    let (kind, text) = open_in_page(&b, &[], &missing, PASS).failure();
+    assert_eq!(kind, "incomplete_text");
+    assert!(text.contains("piece 1/"), "{text}");
+}
+
+#[test]
+fn wrong_passphrase_and_tampering_say_so_and_save_nothing() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    let (dir, _input, _data) = folder_with_file("secret.txt", 2_000_000);
+    encrypt(dir.path(), &["-O", "sealed", "secret.txt"])
+        .assert()
+        .success();
+    let sealed = dir.path().join("sealed/secret.txt.tgseal");
+    let (kind, message) =
+        open_in_page(&b, std::slice::from_ref(&sealed), "", "not the passphrase").failure();
+    assert_eq!(kind, "wrong_passphrase");
+    assert!(message.starts_with("Wrong passphrase."), "{message}");
+
+    // A byte changed near the end: most of the file verifies (and is staged)
+    // before the last chunk fails; nothing may be offered or saved.
+    let mut bytes = std::fs::read(&sealed).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 0x40;
+    let tampered = dir.path().join("tampered.tgseal");
+    std::fs::write(&tampered, bytes).unwrap();
+    let (kind, message) = open_in_page(&b, &[tampered], "", PASS).failure();
+    assert_eq!(kind, "tampered");
+    assert!(
+        message.contains("damaged or was tampered with"),
+        "{message}"
+    );
+
+    // Truncated at a chunk boundary.
+    let bytes = std::fs::read(&sealed).unwrap();
+    let truncated = dir.path().join("truncated.tgseal");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let (kind, _) = open_in_page(&b, &[truncated], "", PASS).failure();
+    assert!(kind == "truncated" || kind == "tampered", "{kind}");
+
+    // The staging area holds nothing after failures.
+    let staged = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         navigator.storage.getDirectory()
+           .then(root => root.getDirectoryHandle('tgseal-staging', {create: true}))
+           .then(async dir => { const names = []; for await (const [n] of dir.entries()) names.push(n); done(names); })
+           .catch(e => done(String(e)));",
+        json!([]),
+    );
+    assert_eq!(staged, json!([]));
+}
+
+#[test]
+fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
+    let Some((b, _one)) = browser(360, 640) else {
+        return;
+    };
+    assert_eq!(b.js("return window.innerWidth;", json!([])), json!(360));
+    let overflow = "return document.documentElement.scrollWidth - window.innerWidth;";
+    let small_targets = "return [...document.querySelectorAll('button, a.download, input[type=file], input[type=password], input[type=text], select, .check')]
+        .filter(e => e.offsetParent !== null)
+        .map(e => [e.id || e.className || e.textContent.trim(), e.getBoundingClientRect().height, e.getBoundingClientRect().width])
+        .filter(([, h, w]) => h < 44 || w < 44);";
+    for tab in ["Open", "Seal files", "Seal text"] {
+        b.click(&b.button(tab));
+        assert_eq!(b.js(overflow, json!([])), json!(0), "{tab}");
+        assert_eq!(b.js(small_targets, json!([])), json!([]), "{tab}");
+    }
+    // Work done at phone size: sealing with a generated passphrase, with results shown.
+    let (dir, input, _data) =
+        folder_with_file("a-rather-long-file-name-for-a-phone-screen.pdf", 10_000);
+    b.click(&b.button("Seal files"));
+    b.click(&b.css("#seal-form .generate"));
+    b.wait_for(
+        "document.getElementById('seal-pass').value.split(' ').length === 6",
+        20,
+    );
+    let generated = b.js(
+        "return document.getElementById('seal-pass').value;",
+        json!([]),
+    );
+    let generated = generated.as_str().unwrap().to_owned();
+    let files = seal_in_page(&b, &[input], &generated, json!({ "split": "4K" })).files();
+    assert_eq!(files.len(), 3);
+    assert_eq!(b.js(overflow, json!([])), json!(0), "results");
+    drop(dir);
+
+    // Every request went to the page's own origin (the server's log and the
+    // browser's network log agree); no analytics, fonts or CDNs.
+    let origin = b.server.origin().to_owned();
+    let mut urls: Vec<String> = b
+        .performance_log()
+        .iter()
+        .filter(|e| e["message"]["method"] == "Network.requestWillBeSent")
+        // The page's requests (and its workers'), not the browser's start-up tab.
+        .filter(|e| {
+            e["message"]["params"]["documentURL"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(&origin))
+        })
+        .filter_map(|e| {
+            e["message"]["params"]["request"]["url"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    urls.retain(|u| !u.starts_with("blob:") && !u.starts_with("data:"));
+    assert!(!urls.is_empty());
+    for url in &urls {
+        assert!(url.starts_with(&origin), "request off the origin: {url}");
+    }
+    assert!(b.server.requests().iter().any(|p| p.ends_with(".wasm")));
+}
+
+/// Screenshots for docs/WEB.md (not a check): `cargo test -p tgseal-e2e
+/// --test web -- --ignored screenshots`, written to TGSEAL_SCREENSHOTS (a
+/// folder; default: the target's tmp folder). docs/ keeps web-phone.png,
+/// web-phone-sealed.png and web-desktop.png.
+#[test]
+#[ignore = "writes screenshots for the docs"]
+fn screenshots() {
+    let out = std::env::var_os("TGSEAL_SCREENSHOTS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
+    let (dir, input, _data) = folder_with_file("passport scan.pdf", 3_000_000);
+    for (label, width, height) in [("phone", 360, 640), ("desktop", 1280, 800)] {
+        let Some((b, _one)) = browser(width, height) else {
+            return;
+        };
+        std::fs::write(out.join(format!("web-{label}-open.png")), b.screenshot()).unwrap();
+        b.click(&b.button("Seal files"));
+        b.click(&b.css("#seal-form .generate"));
+        b.wait_for(
+            "document.getElementById('seal-pass').value.split(' ').length === 6",
+            20,
+        );
+        let pass = b.js(
+            "return document.getElementById('seal-pass').value;",
+            json!([]),
+        );
+        let shown = seal_in_page(
+            &b,
+            std::slice::from_ref(&input),
+            pass.as_str().unwrap(),
+            json!({ "hideName": true, "pad": true, "kdf": "default" }),
+        );
+        drop(shown);
+        b.js(
+            "document.getElementById('result').scrollIntoView({block: 'end'});",
+            json!([]),
+        );
+        std::fs::write(out.join(format!("web-{label}-sealed.png")), b.screenshot()).unwrap();
+        b.js("window.scrollTo(0, 0);", json!([]));
+        std::fs::write(out.join(format!("web-{label}.png")), b.screenshot()).unwrap();
+        b.click(&b.button("Seal text"));
+        std::fs::write(out.join(format!("web-{label}-message.png")), b.screenshot()).unwrap();
+    }
+    drop(dir);
+}
+
+#[test]
+fn the_app_works_offline_once_loaded() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    // The service worker caches the app on the first visit (and claims the page).
+    b.wait_for("navigator.serviceWorker.controller !== null", 30);
+    let vectors = tgseal_e2e::crate_dir().join("vectors");
+    let plain = std::fs::read(vectors.join("hello.plain")).unwrap();
+    // A job makes no request at all: the worker and the wasm were loaded at start.
+    let before = b.server.requests().len();
+    let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
+    assert_eq!(files[0].1, plain);
+    assert_eq!(
+        b.server.requests().len(),
+        before,
+        "{:?}",
+        &b.server.requests()[before..]
+    );
+    // Airplane mode: nothing reaches the network any more.
+    b.cdp("Network.enable", json!({}));
+    b.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    );
+    b.js("location.reload();", json!([]));
+    b.wait_for("document.body.dataset.ready === 'true'", 30);
+    let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
+    assert_eq!(files[0].1, plain);
+    assert_eq!(
+        b.server.requests().len(),
+        before,
+        "{:?}",
+        &b.server.requests()[before..]
+    );
+}
