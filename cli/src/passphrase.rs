@@ -105,11 +105,11 @@ fn prompt(purpose: Purpose) -> Result<Passphrase> {
         )
     };
     let first =
-        Zeroizing::new(rpassword::prompt_password("Passphrase: ").map_err(|_| no_terminal())?);
+        Zeroizing::new(crate::signals::prompting(|| rpassword::prompt_password("Passphrase: ")).map_err(|_| no_terminal())?);
     let passphrase = Passphrase::new(&first)?;
     if purpose == Purpose::Encrypt {
         let again = Zeroizing::new(
-            rpassword::prompt_password("Passphrase (again): ").map_err(|_| no_terminal())?,
+            crate::signals::prompting(|| rpassword::prompt_password("Passphrase (again): ")).map_err(|_| no_terminal())?,
         );
         if Passphrase::new(&again)?.expose() != passphrase.expose() {
             bail!("the two passphrases do not match");

@@ -473,3 +473,82 @@ fn pipes_named_by_a_path_are_read_once_and_open() {
         assert_eq!(std::fs::read(dir.path().join("sub/a.txt")).unwrap(), data);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_fifo_is_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, _, data) = folder_with_file("a.txt", 200_000);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let fifo = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    for force in [false, true] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let mut args = vec!["a.txt.tgseal", "-o", "out.fifo"];
+        if force {
+            args.push("--force");
+        }
+        decrypt(dir.path(), &args).assert().success();
+        assert_eq!(reader.join().unwrap(), data, "force: {force}");
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced (force: {force})");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_split_into_many_parts_stays_under_the_open_file_limit() {
+    // 300 parts under a limit of 64 open files (#13 item 13).
+    let (dir, _, data) = folder_with_file("a.bin", 300 * 1000);
+    let out = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && {} encrypt --kdf-params {} --split 1K a.bin",
+            tgseal_bin().display(),
+            tgseal_e2e::CHEAP_KDF
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parts = entries(dir.path())
+        .iter()
+        .filter(|n| n.starts_with("a.bin.tgseal."))
+        .count();
+    assert!(parts > 300, "{parts} parts");
+    std::fs::remove_file(dir.path().join("a.bin")).unwrap();
+    decrypt(dir.path(), &["a.bin.tgseal.001"]).assert().success();
+    assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), data);
+}
+
+#[test]
+fn open_text_names_its_limit_instead_of_reporting_truncation() {
+    // More than 16 MiB of armored text: refused with the limit named, not
+    // cut short and called truncated (#13 item 14).
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"-----BEGIN TGSEAL SEALED FILE-----\n".to_vec();
+    let line = [b'A'; 64];
+    while text.len() <= 17 << 20 {
+        text.extend_from_slice(&line);
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"-----END TGSEAL SEALED FILE-----\n");
+    let out = tgseal(dir.path())
+        .arg("open-text")
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("longer than 16 MiB"), "{stderr}");
+    assert!(!stderr.contains("truncated"), "{stderr}");
+}

@@ -556,7 +556,10 @@ impl<R: BufRead> Armored<R> {
         }
         // Pieces may be in any order: gather them, then join by number.
         let mut text = Vec::new();
-        open()?.take(MAX_PIECED_TEXT).read_to_end(&mut text)?;
+        open()?.take(MAX_PIECED_TEXT + 1).read_to_end(&mut text)?;
+        if text.len() as u64 > MAX_PIECED_TEXT {
+            return Err(pieces_too_long());
+        }
         Ok(Armored::Pieces(std::io::Cursor::new(dearmor(&text)?)))
     }
 }
@@ -568,6 +571,16 @@ impl<R: BufRead> Read for Armored<R> {
             Armored::Pieces(joined) => joined.read(buf),
         }
     }
+}
+
+/// Text in pieces is gathered in memory, up to [`MAX_PIECED_TEXT`]: beyond
+/// it, the text is refused with the limit named, never cut short.
+pub fn pieces_too_long() -> Error {
+    Error::TextPieces(format!(
+        "the text is longer than {} MiB, the most that is read for the pieces of a text message; \
+         an armored file in one block has no limit: open it as a file",
+        MAX_PIECED_TEXT >> 20
+    ))
 }
 
 /// Characters of one armored block of `bytes` sealed bytes, with its piece
