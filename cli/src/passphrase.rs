@@ -104,12 +104,15 @@ fn prompt(purpose: Purpose) -> Result<Passphrase> {
             "no passphrase: there is no terminal to ask on; use --passphrase-file FILE or {ENV_VAR}"
         )
     };
-    let first =
-        Zeroizing::new(crate::signals::prompting(|| rpassword::prompt_password("Passphrase: ")).map_err(|_| no_terminal())?);
+    let first = Zeroizing::new(
+        crate::signals::prompting(|| rpassword::prompt_password("Passphrase: "))
+            .map_err(|_| no_terminal())?,
+    );
     let passphrase = Passphrase::new(&first)?;
     if purpose == Purpose::Encrypt {
         let again = Zeroizing::new(
-            crate::signals::prompting(|| rpassword::prompt_password("Passphrase (again): ")).map_err(|_| no_terminal())?,
+            crate::signals::prompting(|| rpassword::prompt_password("Passphrase (again): "))
+                .map_err(|_| no_terminal())?,
         );
         if Passphrase::new(&again)?.expose() != passphrase.expose() {
             bail!("the two passphrases do not match");

@@ -526,7 +526,9 @@ fn a_split_into_many_parts_stays_under_the_open_file_limit() {
         .count();
     assert!(parts > 300, "{parts} parts");
     std::fs::remove_file(dir.path().join("a.bin")).unwrap();
-    decrypt(dir.path(), &["a.bin.tgseal.001"]).assert().success();
+    decrypt(dir.path(), &["a.bin.tgseal.001"])
+        .assert()
+        .success();
     assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), data);
 }
 

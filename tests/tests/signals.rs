@@ -93,7 +93,7 @@ fn sigterm_during_a_split_removes_every_temporary_part() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&vec![5u8; 1 << 20]).unwrap();
+    stdin.write_all(&vec![5u8; 4 << 20]).unwrap();
     let started = wait_until(200, Duration::from_millis(25), || {
         temporaries(dir.path()).len() > 2
     });
@@ -110,13 +110,13 @@ fn ctrl_c_takes_effect_within_a_second_while_waiting() {
     let fifo = dir.path().join("no-writer");
     mkfifo(&fifo);
     // A FIFO nobody writes to; standard input nobody writes to; Argon2id at
-    // 1 GiB and 8 passes (many seconds).
+    // 512 MiB and 16 passes (seconds).
     let waits: [(&str, &[&str]); 3] = [
         ("a FIFO without a writer", &["decrypt", "no-writer"]),
         ("standard input", &["decrypt", "-", "-o", "out"]),
         (
             "Argon2id",
-            &["encrypt", "--kdf-params", "262144,40,1", "-", "-o", "out"],
+            &["encrypt", "--kdf-params", "524288,16,1", "-", "-o", "out"],
         ),
     ];
     for (what, args) in waits {
@@ -141,7 +141,11 @@ fn ctrl_c_takes_effect_within_a_second_while_waiting() {
             Some(130),
             "{what}"
         );
-        assert!(sent.elapsed() < Duration::from_secs(1), "{what}: {:?}", sent.elapsed());
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "{what}: {:?}",
+            sent.elapsed()
+        );
         assert_eq!(entries(dir.path()), ["no-writer"], "{what}");
     }
 }

@@ -43,7 +43,11 @@ pub struct PartWriter {
     /// The first part, kept open: its lock marks the whole set's temporaries
     /// as live (see [`crate::temps`]).
     holder: Option<File>,
-    current: Option<(BufWriter<tempfile::NamedTempFile>, crate::temps::Listed, u64)>,
+    current: Option<(
+        BufWriter<tempfile::NamedTempFile>,
+        crate::temps::Listed,
+        u64,
+    )>,
 }
 
 impl PartWriter {
@@ -201,7 +205,11 @@ impl Write for PartWriter {
             return Ok(0);
         }
         let room = self.payload_per_part();
-        if self.current.as_ref().is_some_and(|(_, _, len)| *len >= room) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|(_, _, len)| *len >= room)
+        {
             self.close_part()?;
         }
         if self.current.is_none() {

@@ -180,8 +180,7 @@ impl SealedJob<'_> {
         match source {
             Source::Stream(reader) => {
                 let metadata = Metadata::file("", None, None);
-                let (outputs, summary) =
-                    self.write(reader, &metadata, destination, &|| Ok(()))?;
+                let (outputs, summary) = self.write(reader, &metadata, destination, &|| Ok(()))?;
                 Ok(Outcome {
                     outputs,
                     kind: ContentKind::File,

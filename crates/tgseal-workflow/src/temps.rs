@@ -138,7 +138,10 @@ mod tests {
 
     #[test]
     fn only_tgseal_temporaries_are_recognised() {
-        assert_eq!(temp_name_prefix(".a.txt.Xy12Ab.tgseal-tmp"), Some(".a.txt."));
+        assert_eq!(
+            temp_name_prefix(".a.txt.Xy12Ab.tgseal-tmp"),
+            Some(".a.txt.")
+        );
         assert_eq!(temp_name_prefix(".a.txt.Xy12Ab.tmp"), None);
         assert_eq!(temp_name_prefix("a.txt.Xy12Ab.tgseal-tmp"), None);
         assert_eq!(temp_name_prefix("..tgseal-tmp"), None);

@@ -808,7 +808,11 @@ mod tests {
             },
         ];
         for (i, change) in variants.iter().enumerate() {
-            let text: String = pieces.iter().map(|p| change(p)).collect::<Vec<_>>().join("\n");
+            let text: String = pieces
+                .iter()
+                .map(|p| change(p))
+                .collect::<Vec<_>>()
+                .join("\n");
             assert_eq!(dearmor(text.as_bytes()).unwrap(), sealed, "variant {i}");
         }
     }
