@@ -80,10 +80,8 @@ impl PartWriter {
                 format!("a part must be at least {MIN_PART_SIZE} bytes"),
             )));
         }
-        if !overwrite {
-            if let Some(existing) = existing_parts(dir, base)?.into_iter().next() {
-                return Err(Error::OutputExists(existing));
-            }
+        if !overwrite && let Some(existing) = existing_parts(dir, base)?.into_iter().next() {
+            return Err(Error::OutputExists(existing));
         }
         Ok(PartWriter {
             dir: dir.to_path_buf(),
@@ -255,10 +253,10 @@ pub fn numbered_parts(dir: &Path, base: &str) -> Result<BTreeMap<u32, Vec<PathBu
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name();
-        if let Some((b, number)) = name.to_str().and_then(parse_part_name) {
-            if b == base {
-                found.entry(number).or_default().push(dir.join(&name));
-            }
+        if let Some((b, number)) = name.to_str().and_then(parse_part_name)
+            && b == base
+        {
+            found.entry(number).or_default().push(dir.join(&name));
         }
     }
     for names in found.values_mut() {
@@ -369,10 +367,11 @@ fn only_base_in(dir: &Path) -> Result<String> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((base, _)) = parse_part_name(&name) {
-            if !bases.iter().any(|b| b == base) && is_part_file(&entry.path()) {
-                bases.push(base.to_owned());
-            }
+        if let Some((base, _)) = parse_part_name(&name)
+            && !bases.iter().any(|b| b == base)
+            && is_part_file(&entry.path())
+        {
+            bases.push(base.to_owned());
         }
     }
     bases.sort();

@@ -278,7 +278,7 @@ impl<R: BufRead> ArmorReader<R> {
             }
         }
         let whole = if self.ended {
-            if self.chars.len() % 4 != 0 {
+            if !self.chars.len().is_multiple_of(4) {
                 return Err(tampered(
                     "the armored text is incomplete or has extra characters",
                 ));
