@@ -13,31 +13,58 @@ pub use tgseal_core::names::SEALED_EXTENSION;
 /// An output file under construction: a temporary file in the target's folder
 /// that becomes the target only on [`AtomicFile::commit`]. Dropped without a
 /// commit, it deletes itself, so a failure leaves nothing behind.
+///
+/// A target that is a device or a FIFO (`/dev/null`, `/dev/stdout`, a named
+/// pipe) is never replaced: it is written through, as `-o -` writes
+/// standard output — not atomically, so a failure part way leaves what was
+/// already written (only authenticated bytes are ever written).
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    out: Out,
     target: PathBuf,
     overwrite: bool,
 }
 
+enum Out {
+    /// The temporary beside the target, listed for removal on a signal.
+    Temp(tempfile::NamedTempFile, crate::temps::Listed),
+    /// The device or FIFO itself.
+    Through(File),
+}
+
 impl AtomicFile {
     /// Starts writing `target`. Fails early with [`Error::OutputExists`] if the
-    /// target exists and `overwrite` is false.
+    /// target exists and `overwrite` is false (a device or FIFO is written
+    /// through, not replaced, and needs no `overwrite`).
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
+        if is_special(target) {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile {
+                out: Out::Through(file),
+                target: target.to_path_buf(),
+                overwrite,
+            });
+        }
         refuse_existing(target, overwrite)?;
+        let dir = parent_dir(target);
+        crate::temps::clean_stale(dir);
         let temp = tempfile::Builder::new()
             .prefix(&temp_prefix(target))
-            .suffix(".tmp")
-            .tempfile_in(parent_dir(target))?;
+            .suffix(crate::temps::TEMP_SUFFIX)
+            .tempfile_in(dir)?;
+        let listed = crate::temps::hold(temp.as_file(), temp.path());
         Ok(AtomicFile {
-            temp,
+            out: Out::Temp(temp, listed),
             target: target.to_path_buf(),
             overwrite,
         })
     }
 
-    /// The temporary file to write into.
+    /// The file to write into.
     pub fn file(&mut self) -> &mut File {
-        self.temp.as_file_mut()
+        match &mut self.out {
+            Out::Temp(temp, _) => temp.as_file_mut(),
+            Out::Through(file) => file,
+        }
     }
 
     /// The final path.
@@ -48,12 +75,16 @@ impl AtomicFile {
     /// Flushes to disk and moves the file into place. Without `overwrite`, an
     /// existing target (even one created meanwhile) is never replaced.
     pub fn commit(self) -> Result<PathBuf> {
-        self.temp.as_file().sync_all()?;
         let target = self.target;
+        let (temp, _listed) = match self.out {
+            Out::Temp(temp, listed) => (temp, listed),
+            Out::Through(_) => return Ok(target),
+        };
+        temp.as_file().sync_all()?;
         let result = if self.overwrite {
-            self.temp.persist(&target).map(drop)
+            temp.persist(&target).map(drop)
         } else {
-            self.temp.persist_noclobber(&target).map(drop)
+            temp.persist_noclobber(&target).map(drop)
         };
         match result {
             Ok(()) => Ok(target),
@@ -63,6 +94,13 @@ impl AtomicFile {
             Err(e) => Err(Error::Io(e.error)),
         }
     }
+}
+
+/// Whether `path` names (through any links) something that is neither a
+/// regular file nor a folder: a device, a FIFO, a socket. Such a target is
+/// written through, never replaced by a renamed file.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir())
 }
 
 /// The folder `path` is in: its parent, or `.` for a bare name.
@@ -83,7 +121,7 @@ pub(crate) fn refuse_existing(target: &Path, overwrite: bool) -> Result<()> {
 
 /// The name prefix of a temporary sibling of `target` (`.report.pdf.`): hidden,
 /// and recognisable as belonging to it. A long target name is cut (at a
-/// character boundary) so that the prefix, the random part and `.tmp` still
+/// character boundary) so that the prefix, the random part and the suffix still
 /// fit in a 255-byte file name.
 pub(crate) fn temp_prefix(target: &Path) -> String {
     const MAX_STEM: usize = 200;

@@ -202,11 +202,25 @@ pub fn extract_sealed<R: Read + Send>(
     options: &DecryptOptions,
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
+    if crate::files::is_special(target) {
+        return Err(Error::Io(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "this sealed file holds a folder, which cannot be written to a device or a pipe; choose a folder path",
+        )));
+    }
     crate::files::refuse_existing(target, overwrite)?;
+    let dir = crate::files::parent_dir(target);
+    crate::temps::clean_stale(dir);
     let temp = tempfile::Builder::new()
         .prefix(&crate::files::temp_prefix(target))
-        .suffix(".tmp")
-        .tempdir_in(crate::files::parent_dir(target))?;
+        .suffix(crate::temps::TEMP_SUFFIX)
+        .tempdir_in(dir)?;
+    // Locked through an open handle where folders can be opened (Unix).
+    let handle = fs::File::open(temp.path()).ok();
+    let _listed = match &handle {
+        Some(file) => crate::temps::hold(file, temp.path()),
+        None => crate::temps::Listed::new(temp.path()),
+    };
     let (writer, reader) = pipe();
     let (opened, extracted) = std::thread::scope(|scope| {
         let opener = scope.spawn(move || {

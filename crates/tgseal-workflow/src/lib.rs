@@ -11,7 +11,8 @@
 //! - **open** — [`Input::open`] (or [`Input::open_to_writer`], or
 //!   [`open_stream`] for standard input) with what unlocks it ([`Unlock`]).
 //! - **around them** — the batch runner and the batch's keys ([`batch`]),
-//!   atomic output files ([`files`]), safe folder extraction ([`folder`]),
+//!   atomic output files ([`files`]) and their temporaries ([`temps`]),
+//!   safe folder extraction ([`folder`]),
 //!   part sets on disk ([`parts`]), and one [`Error`] whose [`Class`] and
 //!   [`Remedy`] each front end words in its own terms.
 //!
@@ -78,6 +79,7 @@ pub mod parts;
 mod pipe;
 mod seal;
 pub mod sealed;
+pub mod temps;
 
 pub use batch::{BatchKeys, Outcome};
 pub use claims::Claims;
