@@ -1,5 +1,6 @@
 //! How the process ends on a signal: Ctrl-C (SIGINT), SIGTERM, SIGHUP, and on
-//! Windows the console's events (Ctrl-C, Ctrl-Break, a closed window).
+//! Windows the console's events (Ctrl-C, Ctrl-Break, a closed window, logoff
+//! and shutdown).
 //!
 //! The first signal asks the job to stop (the shared cancel flag): at the
 //! next chunk it removes its temporary files and returns, and the process
@@ -49,10 +50,64 @@ pub fn install(flag: Arc<AtomicBool>) {
         });
     }
     #[cfg(windows)]
-    {
-        // Windows ends the process soon after a closed console's event,
-        // whatever the handler does: the next run cleans what it left.
-        let _ = ctrlc::set_handler(move || on_signal(130, &flag));
+    console::install(flag);
+}
+
+/// Windows' console events, through a handler of our own. `ctrlc` cannot
+/// serve here: its handler returns at once, and Windows ends the process as
+/// soon as the handler of a closed console (or of logoff or shutdown)
+/// returns, before any other thread could remove the temporary files. So
+/// this handler removes them itself, before it returns (Windows allows it 5
+/// seconds). Files are opened with `FILE_SHARE_DELETE` (Rust's default), so
+/// removing one that a job still writes succeeds; it goes when its handle
+/// closes, at the latest when the process ends.
+///
+/// The one place in the workspace with `unsafe` code: registering a
+/// handler is a foreign call, and the handler must be an `extern "system"`
+/// function. It only reads a `OnceLock` and calls safe Rust.
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod console {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, OnceLock};
+
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, CTRL_C_EVENT, CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT, CTRL_SHUTDOWN_EVENT,
+        SetConsoleCtrlHandler,
+    };
+    use windows_sys::core::BOOL;
+
+    /// The job's cancel flag, for the handler.
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+    pub fn install(flag: Arc<AtomicBool>) {
+        if FLAG.set(flag).is_ok() {
+            // SAFETY: `handler` is a plain function living as long as the
+            // process; the call only adds it to the console's handler list.
+            unsafe { SetConsoleCtrlHandler(Some(handler), 1) };
+        }
+    }
+
+    /// Runs on a thread Windows starts for each event.
+    unsafe extern "system" fn handler(event: u32) -> BOOL {
+        let Some(flag) = FLAG.get() else {
+            return 0;
+        };
+        match event {
+            // As SIGINT on Unix: the job stops at its next chunk and cleans
+            // up; after the grace period the process ends itself.
+            CTRL_C_EVENT | CTRL_BREAK_EVENT => {
+                super::on_signal(130, flag);
+                1
+            }
+            // The process ends when this returns: clean up first.
+            CTRL_CLOSE_EVENT | CTRL_LOGOFF_EVENT | CTRL_SHUTDOWN_EVENT => {
+                flag.store(true, Ordering::SeqCst);
+                tgseal_workflow::temps::remove_all();
+                1
+            }
+            _ => 0,
+        }
     }
 }
 
