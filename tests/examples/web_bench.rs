@@ -8,7 +8,7 @@
 //! cargo build -p tgseal-e2e --example web_bench && cargo build -p tgseal
 //! CARGO_BIN_EXE_tgseal=$CARGO_TARGET_DIR/debug/tgseal \
 //!   $CARGO_TARGET_DIR/debug/examples/web_bench [SIZE_MiB=256] [MEMORY_MiB…=SIZE 1024] \
-//!   [--build LABEL=DIR]… [--memory-only]
+//!   [--build LABEL=DIR]… [--memory-only | --open-only]
 //! ```
 //!
 //! `--build LABEL=DIR` measures the memory of another build of the app too
@@ -235,28 +235,44 @@ fn main() {
         "{:<34} {:>10} {:>10} {:>6}",
         "what", "median s", "MiB/s", "load"
     );
-    let row = |what: &str, seconds: f64, mib: Option<u64>| {
+    // The median of the runs, then each run (a shared machine: the spread shows).
+    let row = |what: &str, runs: &[f64], mib: Option<u64>| {
+        let seconds = median(runs.to_vec());
         let speed = mib.map_or("-".to_owned(), |m| format!("{:.0}", m as f64 / seconds));
-        println!("{what:<34} {seconds:>10.3} {speed:>10} {:>6}", load());
+        let each: Vec<String> = runs.iter().map(|r| format!("{r:.2}")).collect();
+        println!(
+            "{what:<34} {seconds:>10.3} {speed:>10} {:>6}   {}",
+            load(),
+            each.join(" ")
+        );
     };
     let app = |form: &str, file: &Path, options: Value| {
         let button = format!("{form}-button");
         job(&b, form, &button, file, options).as_secs_f64()
     };
+    // --open-only: just the open rows below.
+    let open_only = args.iter().any(|a| a == "--open-only");
     for preset in ["interactive", "default", "paranoid"] {
-        let runs = (0..3)
+        if open_only {
+            break;
+        }
+        let runs: Vec<f64> = (0..3)
             .map(|_| app("seal", &tiny, json!({ "kdf": preset })))
             .collect();
-        row(&format!("kdf-{preset}"), median(runs), None);
+        row(&format!("kdf-{preset}"), &runs, None);
     }
     // Everything below in a fresh page: the paranoid rows left 1 GiB of
     // WebAssembly memory behind (it never shrinks).
     b.open_app();
-    let cheap = json!({ "kdf": "interactive" });
-    let cheap_kdf = median((0..3).map(|_| app("seal", &tiny, cheap.clone())).collect());
     let input = data_file(dir.path(), "data.bin", size);
-    let seal = median((0..3).map(|_| app("seal", &input, cheap.clone())).collect());
-    row("seal (payload)", seal - cheap_kdf, Some(size));
+    if !open_only {
+        let cheap = json!({ "kdf": "interactive" });
+        let cheap_kdf = median((0..3).map(|_| app("seal", &tiny, cheap.clone())).collect());
+        let seal: Vec<f64> = (0..3)
+            .map(|_| app("seal", &input, cheap.clone()) - cheap_kdf)
+            .collect();
+        row("seal (payload)", &seal, Some(size));
+    }
 
     // Opened: a file the CLI sealed with a cheap KDF, so the time is the
     // payload's; interleaved with the core alone and the cipher alone.
@@ -283,13 +299,15 @@ fn main() {
         cipher.push(c["open"].as_f64().unwrap() / 1000.0);
         cipher_seal.push(c["seal"].as_f64().unwrap() / 1000.0);
     }
-    row("open (payload, the page)", median(open), Some(size));
-    row("  core open, bytes in wasm", median(core), Some(size));
-    row("  cipher open (copy + verify)", median(cipher), Some(size));
-    row("  copy alone (256 KiB chunks)", median(copy), Some(size));
-    row("  cipher seal", median(cipher_seal), Some(size));
+    row("open (payload, the page)", &open, Some(size));
+    row("  core open, bytes in wasm", &core, Some(size));
+    row("  cipher open (copy + verify)", &cipher, Some(size));
+    row("  copy alone (256 KiB chunks)", &copy, Some(size));
+    row("  cipher seal", &cipher_seal, Some(size));
     drop(b);
-    memory(dir.path(), &builds, &memory_sizes);
+    if !open_only {
+        memory(dir.path(), &builds, &memory_sizes);
+    }
 }
 
 /// Memory while opening a file of each of `sizes` MiB, one fresh browser

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tgseal_e2e::browser::Browser;
-use tgseal_e2e::{PASS, encrypt, folder_with_file, vector_descriptions};
+use tgseal_e2e::{PASS, encrypt, folder_with_file, tgseal, vector_descriptions};
 
 /// One browser at a time: the machine may have two cores.
 static ONE_BROWSER: Mutex<()> = Mutex::new(());
@@ -479,7 +479,8 @@ fn an_expensive_kdf_is_refused_until_the_switch_lifts_the_cap() {
     };
     // 17 passes: over the cap (16), cheap all the same (64 KiB).
     let (dir, _input, data) = folder_with_file("costly.txt", 5_000);
-    encrypt(dir.path(), &["--kdf-params", "64,17,1", "costly.txt"])
+    tgseal(dir.path())
+        .args(["encrypt", "--kdf-params", "64,17,1", "costly.txt"])
         .assert()
         .success();
     let sealed = dir.path().join("costly.txt.tgseal");
@@ -546,64 +547,6 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
         std::fs::read(vectors.join("hello.plain")).unwrap()
     );
     drop(dir);
-}
-
-#[test]
-fn the_form_stays_usable_with_a_phone_keyboard_open() {
-    let Some((b, _one)) = browser(360, 640) else {
-        return;
-    };
-    // The virtual keyboard takes the lower half of the screen; the page asks
-    // for the layout viewport to shrink with it (interactive-widget=resizes-content).
-    let viewport = b.js(
-        "return document.querySelector('meta[name=viewport]').content;",
-        json!([]),
-    );
-    assert!(
-        viewport
-            .as_str()
-            .unwrap()
-            .contains("interactive-widget=resizes-content"),
-        "{viewport}"
-    );
-    b.cdp(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 360, "height": 300, "deviceScaleFactor": 1, "mobile": true }),
-    );
-    b.wait_for("window.innerHeight === 300", 10);
-    for (tab, field, button) in [
-        ("Open", "open-pass", "open-button"),
-        ("Seal files", "seal-pass", "seal-button"),
-        ("Seal text", "message-text", "message-button"),
-    ] {
-        b.click(&b.button(tab));
-        b.js(
-            "document.getElementById(arguments[0]).focus();",
-            json!([field]),
-        );
-        // The focused field and the form's button can each be brought into
-        // the visible part, whole, without sideways scrolling.
-        let fits = "const e = document.getElementById(arguments[0]);
-            e.scrollIntoView({ block: 'nearest' });
-            const r = e.getBoundingClientRect();
-            return [r.top >= 0 && r.bottom <= window.innerHeight, r.left >= 0 && r.right <= window.innerWidth];";
-        assert_eq!(b.js(fits, json!([field])), json!([true, true]), "{tab}");
-        assert_eq!(b.js(fits, json!([button])), json!([true, true]), "{tab}");
-        assert_eq!(
-            b.js(
-                "return document.documentElement.scrollWidth - window.innerWidth;",
-                json!([])
-            ),
-            json!(0),
-            "{tab}"
-        );
-    }
-    // Nothing fixed or sticky covers the visible part.
-    let fixed = b.js(
-        "return [...document.querySelectorAll('body *')].filter(e => ['fixed', 'sticky'].includes(getComputedStyle(e).position)).length;",
-        json!([]),
-    );
-    assert_eq!(fixed, json!(0));
 }
 
 #[test]

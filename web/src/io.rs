@@ -113,7 +113,7 @@ impl Read for BlobReader {
 /// the worker spends the whole job inside one call into WebAssembly and
 /// allocates almost nothing on the JavaScript heap, so the collector seldom
 /// runs, and every read is a fresh `ArrayBuffer` — opening 1 GiB grew the
-/// page's process by about 230 MiB, against 25 MiB with this
+/// page's process by 230–250 MiB, against 25–45 MiB with this
 /// (docs/PERFORMANCE.md). Transferring the buffer into a channel whose other
 /// end is closed takes its memory away from it, and the channel drops it.
 /// (`ArrayBuffer.prototype.transfer` is no help: it detaches the script's
