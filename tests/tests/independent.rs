@@ -77,6 +77,10 @@ fn independent_decryptor_agrees_on_every_vector() {
                 json.display()
             );
             assert_eq!(result["name"], info["name"]);
+            // §4.3: a folder's archive, extracted by the spec's rules.
+            if let Some(tree) = info.get("tree") {
+                assert_eq!(&result["tree"], tree, "{}", json.display());
+            }
         }
         checked += 1;
     }

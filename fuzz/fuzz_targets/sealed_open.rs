@@ -1,0 +1,22 @@
+//! Header parsing and opening (FORMAT.md §2–5): any bytes given to the
+//! decryptor, with a keyring that derives keys only for cheap parameters.
+//! Must never panic, hang or allocate without bound; what it releases must be
+//! no more than the input carries.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tgseal_core::{Control, Decryptor};
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(decryptor) = Decryptor::new(data, common::fresh_keyring()) else {
+        return;
+    };
+    let _ = tgseal_core::untrusted::restored_name(&decryptor.metadata().name);
+    let mut released = Vec::new();
+    let _ = decryptor.decrypt_to(&mut released, &Control::new());
+    // Every released byte came out of a verified chunk of the input.
+    assert!(released.len() <= data.len());
+});
