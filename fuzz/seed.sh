@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
 corpus="${1:-$here/corpus}"
-mkdir -p "$corpus"/{sealed_open,armor,part_set,folder_extract,age_input}
+mkdir -p "$corpus"/{sealed_open,sealed_forged,armor,part_set,folder_extract,age_input}
 
 python3 - "$repo" "$corpus" <<'PY'
 import glob
@@ -40,9 +40,32 @@ def read(path):
 for path in glob.glob(os.path.join(vectors, "*.tgseal*")):
     seed("sealed_open", read(path))
 
+# sealed_forged: a few descriptions (fuzz_targets/sealed_forged.rs) of
+# files a writer makes: a named file of one short chunk, one of a full chunk
+# and a short one, padded content, an empty file, a stream of unknown length.
+def forged(kind, content_len, padding_len, name, chunks, log2=16):
+    out = bytes([kind, 0]) + struct.pack("<QQqIH", content_len, padding_len, -(2**63), 0, len(name))
+    out += bytes([len(name)]) + name + bytes([log2 - 16])
+    for desc, fill, extra in chunks:
+        out += bytes([desc, fill]) + (bytes([extra]) if (desc >> 1) % 4 == 2 else b"")
+    return out
+
+FINAL, FULL, SHORT, FILLED = 1, 2, 4, 8
+for seed_bytes in [
+    forged(0, 5, 0, b"a.txt", [(SHORT | FINAL | FILLED, 0x61, 4)]),
+    forged(0, 65536 + 10, 0, b"b.bin", [(FULL | FILLED, 0x62, 0), (SHORT | FINAL | FILLED, 0x62, 9)]),
+    forged(0, 3, 7, b"padded", [(SHORT | FINAL, 0, 9)]),
+    forged(0, 0, 0, b"empty", [(FINAL, 0, 0)]),
+    forged(0, 2**64 - 1, 0, b"", [(FULL | FILLED, 0x63, 0), (SHORT | FINAL | FILLED, 0x63, 0)]),
+    forged(2, 1, 0, b"", [(SHORT | FINAL | FILLED, 0x64, 0)], 18),
+]:
+    seed("sealed_forged", seed_bytes)
+
 # armor: every armored text of the vectors, and their pieces one by one.
 for path in glob.glob(os.path.join(vectors, "*.txt")):
     text = read(path)
+    if len(text) > 256 * 1024:
+        continue  # the 1 MiB window vectors: unit-tested, too slow to mutate
     seed("armor", text)
     for block in text.split(b"-----BEGIN")[1:]:
         seed("armor", b"-----BEGIN" + block)
@@ -121,6 +144,6 @@ for path in glob.glob(os.path.join(repo, "tests", "age-testkit", "*")):
         body = zlib.decompress(body)
     seed("age_input", body)
 PY
-for target in sealed_open armor part_set folder_extract age_input; do
+for target in sealed_open sealed_forged armor part_set folder_extract age_input; do
   echo "$target: $(ls "$corpus/$target" | wc -l) seeds"
 done

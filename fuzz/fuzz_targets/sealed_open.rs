@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tgseal_core::{Control, Decryptor};
+use tgseal_core::{Control, DecryptOptions, Decryptor};
 
 #[path = "common.rs"]
 mod common;
@@ -15,8 +15,14 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let _ = tgseal_core::untrusted::restored_name(&decryptor.metadata().name);
+    // On the calling thread: one execution, one thread (the threaded path is
+    // compared with it in sealed_forged).
+    let options = DecryptOptions {
+        threads: 1,
+        ..DecryptOptions::default()
+    };
     let mut released = Vec::new();
-    let _ = decryptor.decrypt_to(&mut released, &Control::new());
+    let _ = decryptor.decrypt_to_with(&mut released, &options, &Control::new());
     // Every released byte came out of a verified chunk of the input.
     assert!(released.len() <= data.len());
 });

@@ -599,6 +599,31 @@ fn reader_rule_vectors(dir: &Path, pass: &str) {
         }),
     );
 
+    let mut not_utf8 = Record::file("", 2);
+    not_utf8.name = b"caf\xe9.txt".to_vec();
+    write(
+        dir,
+        "name_not_utf8",
+        &forge(&not_utf8, 16).seal(&chunks(b"ok", 16)),
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "a stored name that is not UTF-8 (Latin-1 caf\\xe9.txt): a damaged record, unlike a name that is only unsafe (§4.2)"
+        }),
+    );
+    let mut padded_unknown = Record::file("x.bin", u64::MAX);
+    padded_unknown.padding_len = 3;
+    write(
+        dir,
+        "padding_unknown_length",
+        &forge(&padded_unknown, 16).seal(&chunks(b"x\0\0\0", 16)),
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "padding length 3 with an unknown content length: a damaged record (§4.2)"
+        }),
+    );
+
     let full: Vec<u8> = (0..65_536u32).map(|i| (i * 11 % 256) as u8).collect();
     let unknown = Record::file("", u64::MAX);
     let sealed = forge(&unknown, 16).seal(&[

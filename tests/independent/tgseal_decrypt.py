@@ -88,8 +88,14 @@ def decrypt(data, passphrase):
         raise Failure("unsupported_version")
     if len(record) != 32 + name_len or nanos >= 10**9:
         raise Failure("tampered")
-    name = record[32:].decode("utf-8")
+    try:
+        name = record[32:].decode("utf-8")
+    except UnicodeDecodeError:
+        raise Failure("tampered")
     unknown = content_len == 0xFFFFFFFFFFFFFFFF
+    # §4.2: padding needs a known content length
+    if unknown and padding_len > 0:
+        raise Failure("tampered")
     # §4.2: the payload length is content + padding as a u64
     if not unknown and content_len + padding_len > 0xFFFFFFFFFFFFFFFF:
         raise Failure("tampered")
