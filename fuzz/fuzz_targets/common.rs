@@ -27,9 +27,8 @@ pub const CAP: KdfCap = KdfCap {
 /// do not make it grow over millions of executions.
 pub fn fresh_keyring() -> &'static Keyring {
     static KEYRING: OnceLock<Keyring> = OnceLock::new();
-    KEYRING.get_or_init(|| {
-        Keyring::new(Passphrase::new(PASSPHRASE).unwrap(), CAP).with_reuse(false)
-    })
+    KEYRING
+        .get_or_init(|| Keyring::new(Passphrase::new(PASSPHRASE).unwrap(), CAP).with_reuse(false))
 }
 
 /// One master key derived once, and a keyring that holds it after the first

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
 use tgseal_core::{
-    ContentKind, Control, DecryptOptions, Decryptor, EncryptOptions, Metadata, encrypt,
+    ChunkSize, ContentKind, Control, DecryptOptions, Decryptor, EncryptOptions, Metadata, encrypt,
 };
 use tgseal_workflow::folder::extract_sealed;
 
@@ -59,7 +59,10 @@ fuzz_target!(|data: &[u8]| {
         &metadata,
         &mut &data[..],
         &mut sealed,
-        &EncryptOptions::default(),
+        // One thread and the smallest chunks: the archive is what is fuzzed.
+        &EncryptOptions::default()
+            .with_threads(1)
+            .with_chunk_size(ChunkSize::from_log2(16).expect("64 KiB")),
         &Control::new(),
     )
     .expect("sealed in memory");
@@ -74,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
         decryptor,
         &target,
         false,
-        &DecryptOptions::default(),
+        &DecryptOptions::default().with_threads(1),
         &Control::new(),
     );
 
@@ -87,8 +90,14 @@ fuzz_target!(|data: &[u8]| {
     }
     if result.is_err() {
         assert!(!target.exists(), "a failed extraction left its folder");
-        let leftovers: Vec<_> = found.iter().filter(|p| p.starts_with(&below) && *p != &below).collect();
-        assert!(leftovers.is_empty(), "a failed extraction left {leftovers:?}");
+        let leftovers: Vec<_> = found
+            .iter()
+            .filter(|p| p.starts_with(&below) && *p != &below)
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "a failed extraction left {leftovers:?}"
+        );
         return;
     }
     for path in &found {

@@ -83,10 +83,7 @@ fuzz_target!(|data: &[u8]| {
     .seal(&chunks);
 
     let open = |threads: usize| {
-        let options = DecryptOptions {
-            threads,
-            ..DecryptOptions::default()
-        };
+        let options = DecryptOptions::default().with_threads(threads);
         let mut released = Vec::new();
         let outcome = Decryptor::new(&sealed[..], keyring())
             .and_then(|d| d.decrypt_to_with(&mut released, &options, &Control::new()))
@@ -96,7 +93,10 @@ fuzz_target!(|data: &[u8]| {
     let (opened, released) = open(1);
     let (threaded, released_threaded) = open(3);
     assert_eq!(opened, threaded, "one thread and three disagree");
-    assert_eq!(released, released_threaded, "one thread and three release different bytes");
+    assert_eq!(
+        released, released_threaded,
+        "one thread and three release different bytes"
+    );
     if opened.is_err() {
         return;
     }
@@ -109,15 +109,24 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(chunk.last, last, "chunk {i} of {count} has the wrong flag");
         if last {
             assert!(chunk.plain.len() <= size);
-            assert!(!chunk.plain.is_empty() || count == 1, "an empty final chunk after others");
+            assert!(
+                !chunk.plain.is_empty() || count == 1,
+                "an empty final chunk after others"
+            );
         } else {
-            assert_eq!(chunk.plain.len(), size, "a short chunk before the final one");
+            assert_eq!(
+                chunk.plain.len(),
+                size,
+                "a short chunk before the final one"
+            );
         }
     }
     // §4.2: the content, then zero padding, exactly as long as announced.
     let payload: Vec<u8> = plains.concat();
     if content_len != u64::MAX {
-        let total = content_len.checked_add(padding_len).expect("the sum fits in 64 bits");
+        let total = content_len
+            .checked_add(padding_len)
+            .expect("the sum fits in 64 bits");
         assert_eq!(payload.len() as u64, total);
         let (content, padding) = payload.split_at(content_len as usize);
         assert!(padding.iter().all(|&b| b == 0), "non-zero padding opened");

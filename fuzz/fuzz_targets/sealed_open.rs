@@ -17,10 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = tgseal_core::untrusted::restored_name(&decryptor.metadata().name);
     // On the calling thread: one execution, one thread (the threaded path is
     // compared with it in sealed_forged).
-    let options = DecryptOptions {
-        threads: 1,
-        ..DecryptOptions::default()
-    };
+    let options = DecryptOptions::default().with_threads(1);
     let mut released = Vec::new();
     let _ = decryptor.decrypt_to_with(&mut released, &options, &Control::new());
     // Every released byte came out of a verified chunk of the input.

@@ -699,7 +699,13 @@ fn folder_vectors(dir: &Path, pass: &str) {
     };
     let write_folder = |name: &str, tar: &[u8], info: serde_json::Value| {
         let plain = (info["expect"] == "success").then_some(tar);
-        write(dir, name, &seal(pass, &folder_meta("folder"), tar, 16), plain, info);
+        write(
+            dir,
+            name,
+            &seal(pass, &folder_meta("folder"), tar, 16),
+            plain,
+            info,
+        );
     };
 
     if !exists(dir, "folder") {

@@ -100,8 +100,7 @@ fn check_folder(json_path: &Path, info: &Value, sealed: &[u8], keyring: &Keyring
     match result {
         Ok(_) => {
             assert_eq!(expect, "success", "{} extracted", json_path.display());
-            let mut tree = Vec::new();
-            list_tree(&target, Path::new(""), &mut tree);
+            let tree = tgseal_e2e::folder_tree(&target);
             let mut expected: Vec<Value> = info["tree"].as_array().unwrap().clone();
             // A `null` mode is the one a new folder gets here (the umask's).
             for (want, got) in expected.iter_mut().zip(&tree) {
@@ -122,41 +121,6 @@ fn check_folder(json_path: &Path, info: &Value, sealed: &[u8], keyring: &Keyring
                 json_path.display()
             );
         }
-    }
-}
-
-/// The extracted folder as a vector's `tree`: `.` first, then every entry
-/// depth first, siblings in byte order.
-fn list_tree(root: &Path, rel: &Path, out: &mut Vec<Value>) {
-    #[cfg(unix)]
-    use std::os::unix::fs::PermissionsExt;
-    let path = root.join(rel);
-    let meta = std::fs::symlink_metadata(&path).unwrap();
-    let shown = if rel.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        rel.to_string_lossy().into_owned()
-    };
-    #[cfg(unix)]
-    let mode = format!("{:o}", meta.permissions().mode() & 0o7777);
-    #[cfg(not(unix))]
-    let mode = String::new();
-    if meta.file_type().is_symlink() {
-        let target = std::fs::read_link(&path).unwrap();
-        out.push(serde_json::json!({"path": shown, "type": "link", "target": target.to_string_lossy()}));
-    } else if meta.is_dir() {
-        out.push(serde_json::json!({"path": shown, "type": "dir", "mode": mode}));
-        let mut names: Vec<_> = std::fs::read_dir(&path)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        for name in names {
-            list_tree(root, &rel.join(name), out);
-        }
-    } else {
-        let data = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
-        out.push(serde_json::json!({"path": shown, "type": "file", "mode": mode, "data": data}));
     }
 }
 
