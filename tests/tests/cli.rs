@@ -244,6 +244,37 @@ fn a_passphrase_file_others_can_read_is_warned_about() {
 }
 
 #[test]
+fn passphrase_file_rule_of_the_spec_opens_the_hello_vector() {
+    // FORMAT.md §3.1: the first line, without one CR before its LF; no
+    // trimming otherwise. The vector was sealed with PASS.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        tgseal_e2e::crate_dir().join("vectors/hello.tgseal"),
+        dir.path().join("hello.tgseal"),
+    )
+    .unwrap();
+    for (key, opens) in [
+        (format!("{PASS}\r\nthe rest is ignored\n"), true),
+        (format!("{PASS}\nthe rest is ignored"), true),
+        (PASS.to_string(), true),
+        (format!("{PASS} \n"), false),
+        (format!("{PASS}\r\r\n"), false),
+    ] {
+        std::fs::write(dir.path().join("key.txt"), &key).unwrap();
+        let mut cmd = decrypt(
+            dir.path(),
+            &["hello.tgseal", "-o", "-", "--passphrase-file", "key.txt"],
+        );
+        cmd.env_remove("TGSEAL_PASSPHRASE");
+        if opens {
+            assert_eq!(success_stdout(&mut cmd), b"hello, telegram\n", "{key:?}");
+        } else {
+            cmd.assert().code(3);
+        }
+    }
+}
+
+#[test]
 fn passphrase_from_stdin_while_data_is_on_stdin_is_refused() {
     let (dir, _, _) = folder_with_file("a.txt", 10);
     assert_fails(

@@ -208,9 +208,15 @@ fn every_vector_opens_in_the_page_as_in_the_core() {
     for json_path in vector_descriptions() {
         let info: Value =
             serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+        let expect = info["expect"].as_str().unwrap();
+        if info["kind"] == "folder" && expect != "success" {
+            // The page saves a folder as its tar stream (NAME.tar) and
+            // extracts nothing: an archive that FORMAT.md §4.3 has an
+            // extractor refuse still decrypts here.
+            continue;
+        }
         let (files, text) = vector_inputs(&json_path, &info);
         let shown = open_in_page(&b, &files, &text, info["passphrase"].as_str().unwrap());
-        let expect = info["expect"].as_str().unwrap();
         let what = json_path.display();
         if expect != "success" {
             let (kind, message) = shown.failure();
@@ -231,15 +237,21 @@ fn every_vector_opens_in_the_page_as_in_the_core() {
             assert_eq!(files.len(), 1, "{what}");
             assert_eq!(files[0].1, plain, "{what}");
             // The name the core restores (§4.2), as a browser download may
-            // be named (a 254-byte name would not fit beside `.crdownload`).
+            // be named (a 254-byte name would not fit beside `.crdownload`);
+            // a folder is offered as its archive.
             let name = info["restored_name"]
                 .as_str()
                 .or(info["name"].as_str())
                 .unwrap();
+            let offered = if info["kind"] == "folder" {
+                format!("{name}.tar")
+            } else {
+                name.to_owned()
+            };
             if !name.is_empty() {
                 assert_eq!(
                     files[0].0,
-                    tgseal_core::names::download_name(name),
+                    tgseal_core::names::download_name(&offered),
                     "{what}"
                 );
             }

@@ -57,8 +57,9 @@ pub const MAX_PIECED_TEXT: u64 = 16 << 20;
 
 /// Bytes of base64 input per body line (48 bytes → 64 characters).
 const LINE_BYTES: usize = LINE_LEN / 4 * 3;
-/// How far into the input the BEGIN line is looked for.
-const MAX_PREAMBLE: u64 = 1 << 20;
+/// §11.1: the first BEGIN line must start within this many bytes of the
+/// input (1 MiB); text that holds none there is not armored text.
+pub const MAX_PREAMBLE: u64 = 1 << 20;
 
 /// A [`Write`] that armors what it receives (§11.1). Call [`ArmorWriter::finish`]
 /// to write the last line and the END line.
@@ -147,22 +148,25 @@ pub struct ArmorReader<R> {
 }
 
 impl<R: BufRead> ArmorReader<R> {
-    /// Finds the BEGIN line (within the first MiB) and reads the piece line,
-    /// if any. No BEGIN line: [`Error::NotSealed`].
+    /// Finds the BEGIN line, which must start in the first MiB
+    /// ([`MAX_PREAMBLE`]), and reads the piece line, if any. No BEGIN line
+    /// there: [`Error::NotSealed`].
     pub fn new(mut inner: R) -> Result<Self> {
+        // A BEGIN starting at the window's last byte ends this far in.
+        let window = MAX_PREAMBLE + BEGIN.len() as u64 - 1;
         let mut line = Vec::new();
         let mut seen = 0u64;
         let carry = loop {
             line.clear();
             let n = (&mut inner)
-                .take(MAX_PREAMBLE)
+                .take(window - seen)
                 .read_until(b'\n', &mut line)?;
             seen += n as u64;
-            if n == 0 || seen > MAX_PREAMBLE + 4096 {
-                return Err(Error::NotSealed);
-            }
             if let Some(at) = find(&line, BEGIN.as_bytes()) {
                 break line.split_off(at + BEGIN.len());
+            }
+            if n == 0 || seen >= window {
+                return Err(Error::NotSealed);
             }
         };
         let mut reader = ArmorReader {
@@ -485,6 +489,10 @@ pub fn dearmor(text: &[u8]) -> Result<Vec<u8>> {
     let mut whole: Option<Vec<u8>> = None;
     let mut pieces: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
     let mut set: Option<(usize, [u8; 8])> = None;
+    // §11.1: the first block starts in the first MiB, as for a streaming reader.
+    if find(text, BEGIN.as_bytes()).is_some_and(|at| at as u64 >= MAX_PREAMBLE) {
+        return Err(Error::NotSealed);
+    }
     let mut from = 0;
     // Every BEGIN starts a block, wherever the chat app put line breaks.
     while let Some(at) = find(&text[from..], BEGIN.as_bytes()) {
@@ -763,6 +771,33 @@ mod tests {
         let cut = &text[..text.len() - END.len() - 1];
         assert!(matches!(dearmor(cut.as_bytes()), Err(Error::Truncated)));
         assert!(matches!(dearmor(b"hello"), Err(Error::NotSealed)));
+    }
+
+    #[test]
+    fn begin_must_start_in_the_first_mib() {
+        let block = armor(b"sealed bytes");
+        for (preamble, opens) in [
+            (0u64, true),
+            (MAX_PREAMBLE - 1, true),
+            (MAX_PREAMBLE, false),
+        ] {
+            // Long lines of chat text before the block, the last one running into BEGIN.
+            let mut text: Vec<u8> = (0..preamble)
+                .map(|i| if i % 1000 == 999 { b'\n' } else { b'x' })
+                .collect();
+            text.extend_from_slice(block.as_bytes());
+            let streamed = ArmorReader::new(&text[..]).and_then(|mut r| {
+                let mut out = Vec::new();
+                r.read_to_end(&mut out).map_err(|e| lift(e.into()))?;
+                Ok(out)
+            });
+            for result in [streamed, dearmor(&text)] {
+                match result {
+                    Ok(bytes) => assert!(opens && bytes == b"sealed bytes", "{preamble}"),
+                    Err(err) => assert!(!opens && matches!(err, Error::NotSealed), "{preamble}"),
+                }
+            }
+        }
     }
 
     #[test]
