@@ -211,10 +211,17 @@ pub fn extract_sealed<R: Read + Send>(
     crate::files::refuse_existing(target, overwrite)?;
     let dir = crate::files::parent_dir(target);
     crate::temps::clean_stale(dir);
-    let temp = tempfile::Builder::new()
-        .prefix(&crate::files::temp_prefix(target))
-        .suffix(crate::temps::TEMP_SUFFIX)
-        .tempdir_in(dir)?;
+    let prefix = crate::files::temp_prefix(target);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(crate::temps::TEMP_SUFFIX);
+    // Owner only while it fills, like a file's temporary: what is inside has
+    // not all verified yet. The archive's own modes are applied at the end.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o700));
+    }
+    let temp = builder.tempdir_in(dir)?;
     // Locked through an open handle where folders can be opened (Unix).
     let handle = fs::File::open(temp.path()).ok();
     let _listed = match &handle {
