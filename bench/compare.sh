@@ -11,6 +11,9 @@
 #   TGSEAL=path                a tgseal binary to use instead of building one
 #   EXTRA="label=path ..."     more tgseal binaries (other builds), timed like tgseal in the
 #                              same interleaved runs; their rows are named tgseal@label-...
+#   QUIET=80                   on a shared machine: start each run only once the CPUs were at
+#                              least this % idle over the last 2 s (waits at most QUIET_WAIT=600 s
+#                              per run); each run's start, idle % and load average go to stderr
 set -euo pipefail
 
 SIZE=${1:-1G}
@@ -70,8 +73,26 @@ row() {
 tgseals=("tgseal=$TGSEAL")
 for extra in ${EXTRA:-}; do tgseals+=("tgseal@$extra"); done
 
+# CPU idle % over the last 2 s, from /proc/stat (idle + iowait over all fields).
+idle_percent() {
+    local a b
+    read -ra a < /proc/stat; sleep 2; read -ra b < /proc/stat
+    local idle=$(( b[4] + b[5] - a[4] - a[5] )) total=0 k
+    for k in 1 2 3 4 5 6 7 8; do total=$(( total + b[k] - a[k] )); done
+    echo $(( 100 * idle / (total > 0 ? total : 1) ))
+}
+wait_quiet() {
+    [[ -n ${QUIET:-} ]] || return 0
+    local deadline=$(( $(date +%s) + ${QUIET_WAIT:-600} )) idle
+    while idle=$(idle_percent); (( idle < QUIET )); do
+        (( $(date +%s) < deadline )) || { echo "  no quiet moment (idle $idle %); running anyway" >&2; return 0; }
+    done
+    echo "  idle $idle % before the run" >&2
+}
+
 for run in $(seq 1 "$RUNS"); do
-    echo "run $run/$RUNS" >&2
+    wait_quiet
+    echo "run $run/$RUNS at $(date -u +%H:%M:%S), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     if want cat; then row "cat" sh -c 'cat in.bin > out.cat'; rm -f out.cat; fi
     for t in "${tgseals[@]}"; do
         name=${t%%=*} bin=${t#*=}

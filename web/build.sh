@@ -8,12 +8,18 @@
 # exactly the version in Cargo.lock:
 #   cargo install --locked wasm-bindgen-cli --version <that version>
 # The wasm build has its own target directory (default: $CARGO_TARGET_DIR/web,
-# or target/web), so it never waits for a native build's lock.
+# or target/web, or $TGSEAL_WEB_TARGET_DIR), so it never waits for a native
+# build's lock.
+#
+# For the benchmark only (tests/examples/web_bench.rs): TGSEAL_WEB_FEATURES=bench
+# adds the measurement calls of web/src/bench.rs, and TGSEAL_WEB_DIST=DIR
+# writes that build somewhere other than web/dist/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-dist="$here/dist"
+dist="${TGSEAL_WEB_DIST:-$here/dist}"
 target="${TGSEAL_WEB_TARGET_DIR:-${CARGO_TARGET_DIR:-$root/target}/web}"
+features="${TGSEAL_WEB_FEATURES:-}"
 
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$root/Cargo.lock")
 have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }') || true
@@ -24,7 +30,7 @@ if [ "$have" != "$want" ]; then
 fi
 
 cargo build --manifest-path "$root/Cargo.toml" -p tgseal-web --release --locked \
-  --target wasm32-unknown-unknown --target-dir "$target"
+  --target wasm32-unknown-unknown --target-dir "$target" ${features:+--features "$features"}
 
 rm -rf "$dist"
 mkdir -p "$dist"

@@ -9,7 +9,6 @@ use anyhow::Result;
 use tgseal_age::Identities;
 use tgseal_core::{Control, DecryptOptions, KdfCap, Keyring};
 use tgseal_workflow::batch::threads_per_job;
-use tgseal_workflow::files::parent_dir;
 use tgseal_workflow::{Claims, DecryptTarget, Input, Outcome, StreamTarget, Unlock, open_stream};
 
 use crate::age::load_identities;
@@ -101,7 +100,7 @@ impl Call<'_> {
             }
             Output::Path(path) => DecryptTarget::Path(path.clone()),
             Output::Dir(dir) => DecryptTarget::Folder(dir.clone()),
-            Output::Beside => DecryptTarget::Folder(parent_dir(&input.name_source()).to_path_buf()),
+            Output::Beside => DecryptTarget::Folder(input.default_folder()),
         };
         Ok(input.open(
             &target,

@@ -10,11 +10,12 @@ mod inspect;
 mod passphrase;
 mod plan;
 mod progress;
+mod signals;
 mod text;
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use clap::{CommandFactory, Parser};
 
@@ -26,18 +27,13 @@ use tgseal_workflow::{Class, Fault, Remedy};
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code for a failed authentication: wrong passphrase, tampering, truncation.
 pub const EXIT_AUTH: u8 = 3;
-/// Exit code after Ctrl-C.
+/// Exit code after Ctrl-C (SIGTERM gives 143 and SIGHUP 129: `signals`).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        // If the handler cannot be installed, Ctrl-C kills us the default way;
-        // temporary files then stay behind, but nothing unverified is renamed.
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    }
+    signals::install(interrupted.clone());
     let control = tgseal_core::Control::new().with_cancel_flag(interrupted);
     let outcome = match cli.command {
         Command::Encrypt(args) => encrypt::run(args, &control),
@@ -55,11 +51,16 @@ fn main() -> ExitCode {
         Command::Keygen(args) => age::keygen(args),
     };
     match outcome {
-        Ok(code) => ExitCode::from(code),
+        // A batch that a signal stopped reports its failures itself.
+        Ok(code) => ExitCode::from(match signals::exit_code() {
+            Some(signal) if code != 0 => signal,
+            _ => code,
+        }),
         Err(err) => {
             let failure = Failure::of(&err);
             eprintln!("tgseal: {}", failure.message);
-            ExitCode::from(failure.exit_code)
+            // After a signal, whatever failed failed because of it.
+            ExitCode::from(signals::exit_code().unwrap_or(failure.exit_code))
         }
     }
 }

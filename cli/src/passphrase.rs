@@ -61,12 +61,36 @@ fn from_file(path: &Path, stdin_is_data: bool) -> Result<Passphrase> {
     } else {
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot read the passphrase file {}", path.display()))?;
+        warn_if_readable_by_others(&file, path);
         // Only the first line is the passphrase; cap the read so a wrong path
         // (say, a video) does not load gigabytes.
         std::io::BufReader::new(file.take(64 * 1024)).read_until(b'\n', &mut raw)?;
     }
     let line = strip_line_end(&raw);
     Ok(Passphrase::from_utf8(line)?)
+}
+
+/// Warns, as ssh does for private keys, when a passphrase file is a regular
+/// file that other users can read: whoever reads it opens every file sealed
+/// with it. (A pipe such as `<(pass show tgseal)` is not a file at rest.)
+fn warn_if_readable_by_others(file: &File, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = file.metadata() else {
+            return;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o044 != 0 {
+            let shown = tgseal_core::untrusted::escape_path(path);
+            eprintln!(
+                "tgseal: warning: the passphrase file {shown} can be read by other users \
+                 (mode {mode:04o}); make it private: chmod 600 {shown}"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
 }
 
 fn strip_line_end(raw: &[u8]) -> &[u8] {
@@ -80,12 +104,15 @@ fn prompt(purpose: Purpose) -> Result<Passphrase> {
             "no passphrase: there is no terminal to ask on; use --passphrase-file FILE or {ENV_VAR}"
         )
     };
-    let first =
-        Zeroizing::new(rpassword::prompt_password("Passphrase: ").map_err(|_| no_terminal())?);
+    let first = Zeroizing::new(
+        crate::signals::prompting(|| rpassword::prompt_password("Passphrase: "))
+            .map_err(|_| no_terminal())?,
+    );
     let passphrase = Passphrase::new(&first)?;
     if purpose == Purpose::Encrypt {
         let again = Zeroizing::new(
-            rpassword::prompt_password("Passphrase (again): ").map_err(|_| no_terminal())?,
+            crate::signals::prompting(|| rpassword::prompt_password("Passphrase (again): "))
+                .map_err(|_| no_terminal())?,
         );
         if Passphrase::new(&again)?.expose() != passphrase.expose() {
             bail!("the two passphrases do not match");

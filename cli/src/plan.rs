@@ -122,28 +122,29 @@ pub fn encrypt(args: &EncryptArgs, name_of: impl Fn(&std::ffi::OsStr) -> OsStrin
     let mut notes = Vec::new();
     for arg in &args.inputs {
         let input = Input::of(arg);
-        if let Input::Path(path) = &input {
-            if args.each && path.is_dir() {
-                let (files, skipped) =
-                    files_below(path).with_context(|| format!("cannot list {}", path.display()))?;
-                notes.extend(skipped);
-                for rel in files {
-                    let file = path.join(&rel);
-                    let root = match &output {
-                        Output::Dir(dir) => dir.clone(),
-                        _ => path.clone(),
-                    };
-                    // The tree is mirrored: `a/b.pdf` → `ROOT/a/b.pdf.tgseal`.
-                    let dir = root.join(rel.parent().unwrap_or(Path::new("")));
-                    let name = name_of(rel.file_name().unwrap_or_default());
-                    jobs.push(PlannedJob {
-                        label: file.clone(),
-                        input: Input::Path(file),
-                        target: named(dir, name),
-                    });
-                }
-                continue;
+        if let Input::Path(path) = &input
+            && args.each
+            && path.is_dir()
+        {
+            let (files, skipped) =
+                files_below(path).with_context(|| format!("cannot list {}", path.display()))?;
+            notes.extend(skipped);
+            for rel in files {
+                let file = path.join(&rel);
+                let root = match &output {
+                    Output::Dir(dir) => dir.clone(),
+                    _ => path.clone(),
+                };
+                // The tree is mirrored: `a/b.pdf` → `ROOT/a/b.pdf.tgseal`.
+                let dir = root.join(rel.parent().unwrap_or(Path::new("")));
+                let name = name_of(rel.file_name().unwrap_or_default());
+                jobs.push(PlannedJob {
+                    label: file.clone(),
+                    input: Input::Path(file),
+                    target: named(dir, name),
+                });
             }
+            continue;
         }
         let target = match (&input, &output) {
             (_, Output::Stdout) => Target::Stdout,
@@ -298,15 +299,15 @@ fn validate_age_output(args: &EncryptArgs) -> Result<()> {
     if let Some((_, flag, why)) = refused.into_iter().find(|(given, ..)| *given) {
         return Err(UsageError(format!("{flag} does not apply to age output: {why}")).into());
     }
-    if !args.each {
-        if let Some(folder) = args.inputs.iter().find(|p| p.is_dir()) {
-            return Err(UsageError(format!(
-                "{} is a folder: age output encrypts one file at a time; use --each to encrypt \
+    if !args.each
+        && let Some(folder) = args.inputs.iter().find(|p| p.is_dir())
+    {
+        return Err(UsageError(format!(
+            "{} is a folder: age output encrypts one file at a time; use --each to encrypt \
                  every file in it, or leave out -r/-R/--age to seal the folder as one sealed file",
-                folder.display()
-            ))
-            .into());
-        }
+            folder.display()
+        ))
+        .into());
     }
     Ok(())
 }

@@ -10,10 +10,6 @@ use zeroize::Zeroizing;
 use crate::cli::{OpenTextArgs, SealTextArgs};
 use crate::passphrase::{self, Purpose};
 
-/// Armored input larger than this is not read whole into memory (pieces of a
-/// text message are far smaller).
-const MAX_PASTED_TEXT: u64 = 16 << 20;
-
 /// `tgseal seal-text`.
 pub fn seal_text(args: SealTextArgs, control: &Control) -> Result<u8> {
     let stdin = std::io::stdin();
@@ -70,10 +66,19 @@ pub fn open_text(args: OpenTextArgs, control: &Control) -> Result<u8> {
             "Paste the armored text (every piece, in any order), then press Ctrl-D on an empty line:"
         );
     }
+    // Pasted text is read whole (its pieces may come in any order), up to
+    // armor::MAX_PIECED_TEXT; longer text is refused, never cut short.
     let mut text = Vec::new();
-    stdin.lock().take(MAX_PASTED_TEXT).read_to_end(&mut text)?;
+    stdin
+        .lock()
+        .take(armor::MAX_PIECED_TEXT + 1)
+        .read_to_end(&mut text)?;
     if !armor::looks_armored(&text) {
         return Err(tgseal_core::Error::NotSealed.into());
+    }
+    if text.len() as u64 > armor::MAX_PIECED_TEXT {
+        // One block streams through 'tgseal decrypt' at any length.
+        return Err(armor::pieces_too_long().into());
     }
     let pass = passphrase::obtain(args.passphrase_file.as_deref(), Purpose::Decrypt, true)?;
     let cap = KdfCap::lifted_if(args.no_kdf_limit);

@@ -2,6 +2,8 @@
 //! out; drop sealed files in, get the originals back. Every byte of cryptography
 //! happens in `tgseal-core`; this crate only presents it.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 mod controller;
 pub mod desktop;

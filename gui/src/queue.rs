@@ -110,6 +110,9 @@ pub fn classify(path: &Path) -> Plan {
             size: age.size(),
             result_name: Some(age.output_name()),
         },
+        Ok(Input::Pipe(_)) => {
+            unsupported("a pipe or a device, not a file: save what it holds to a file first".into())
+        }
         Ok(Input::Plain(_)) if metadata.is_dir() => plan(Action::Seal, Some("folder"), None),
         Ok(Input::Plain(_)) => plan(Action::Seal, None, Some(metadata.len())),
         // A part whose siblings are missing or do not belong together.

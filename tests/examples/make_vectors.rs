@@ -262,6 +262,7 @@ fn main() {
     reader_rule_vectors(&dir, pass);
     name_vectors(&dir, pass);
     telegram_vectors(&dir, pass);
+    folder_vectors(&dir, pass);
     println!("vectors written to {}", dir.display());
 }
 
@@ -356,6 +357,61 @@ fn telegram_vectors(dir: &Path, pass: &str) {
         json!({
             "form": "armor", "passphrase": pass, "expect": "incomplete_text",
             "comment": "text_pieces without its first piece"
+        }),
+    );
+
+    let mut twice: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    twice.push(&pieces[0]);
+    write_text(
+        "text_piece_duplicate",
+        &twice.join("\n"),
+        None,
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "incomplete_text",
+            "comment": "every piece of text_pieces, then its first piece again: each number must appear once (§11.2)"
+        }),
+    );
+    if !exists(dir, "text_piece_foreign") {
+        let other: String = (1..=700).map(|i| format!("other line {i}\n")).collect();
+        let foreign =
+            armor::seal_text(&master, &other, &EncryptOptions::default(), &Control::new()).unwrap();
+        let mut mixed: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        mixed.insert(1, &foreign[1]);
+        write_text(
+            "text_piece_foreign",
+            &mixed.join("\n"),
+            None,
+            json!({
+                "form": "armor", "passphrase": pass, "expect": "incomplete_text",
+                "comment": "the pieces of text_pieces with a piece of another message (another ID) among them (§11.2)"
+            }),
+        );
+    }
+
+    // §11.1: the first BEGIN must start within the first MiB of the input.
+    let after = |offset: usize| {
+        let line = "text a chat app saved before the sealed message, and more of it\n";
+        let mut preamble = line.repeat(offset / line.len());
+        preamble.push_str(&"x".repeat(offset - preamble.len()));
+        preamble + &text
+    };
+    write_text(
+        "armor_begin_late",
+        &after(1_048_575),
+        Some(note),
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "success", "kind": "file", "name": "note.txt",
+            "content_len": note.len(),
+            "comment": "armored.txt after 1,048,575 bytes of other text: its BEGIN starts at the last offset of the first MiB (§11.1)"
+        }),
+    );
+    write_text(
+        "armor_begin_too_late",
+        &after(1_048_576),
+        None,
+        json!({
+            "form": "armor", "passphrase": pass, "expect": "not_sealed",
+            "comment": "armored.txt after 1,048,576 bytes of other text: its BEGIN starts after the first MiB, so this is not armored text (§11.1)"
         }),
     );
 
@@ -543,6 +599,31 @@ fn reader_rule_vectors(dir: &Path, pass: &str) {
         }),
     );
 
+    let mut not_utf8 = Record::file("", 2);
+    not_utf8.name = b"caf\xe9.txt".to_vec();
+    write(
+        dir,
+        "name_not_utf8",
+        &forge(&not_utf8, 16).seal(&chunks(b"ok", 16)),
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "a stored name that is not UTF-8 (Latin-1 caf\\xe9.txt): a damaged record, unlike a name that is only unsafe (§4.2)"
+        }),
+    );
+    let mut padded_unknown = Record::file("x.bin", u64::MAX);
+    padded_unknown.padding_len = 3;
+    write(
+        dir,
+        "padding_unknown_length",
+        &forge(&padded_unknown, 16).seal(&chunks(b"x\0\0\0", 16)),
+        None,
+        json!({
+            "passphrase": pass, "expect": "tampered",
+            "comment": "padding length 3 with an unknown content length: a damaged record (§4.2)"
+        }),
+    );
+
     let full: Vec<u8> = (0..65_536u32).map(|i| (i * 11 % 256) as u8).collect();
     let unknown = Record::file("", u64::MAX);
     let sealed = forge(&unknown, 16).seal(&[
@@ -563,6 +644,204 @@ fn reader_rule_vectors(dir: &Path, pass: &str) {
         json!({
             "passphrase": pass, "expect": "tampered", "released": 65_536,
             "comment": "a full 64 KiB chunk, then an empty final chunk: allowed only for an empty payload (§5); the full chunk verified as a middle chunk and may be released before the error"
+        }),
+    );
+}
+
+/// One tar header block (FORMAT.md §4.3) with the GNU magic `ustar  \0`,
+/// written by hand so that a vector can hold what no writer would (a `.`
+/// entry that is a link, a path with `..`): name, mode (with its type bits,
+/// as tgseal writes it), size, mtime 0, type flag, link name.
+fn tar_header(name: &str, mode: u32, size: usize, kind: u8, link: &str) -> [u8; 512] {
+    let mut h = [0u8; 512];
+    let octal = |h: &mut [u8; 512], at: usize, width: usize, value: u64| {
+        let text = format!("{value:0w$o}\0", w = width - 1);
+        h[at..at + width].copy_from_slice(text.as_bytes());
+    };
+    h[..name.len()].copy_from_slice(name.as_bytes());
+    octal(&mut h, 100, 8, u64::from(mode));
+    octal(&mut h, 108, 8, 0);
+    octal(&mut h, 116, 8, 0);
+    octal(&mut h, 124, 12, size as u64);
+    octal(&mut h, 136, 12, 0);
+    h[156] = kind;
+    h[157..157 + link.len()].copy_from_slice(link.as_bytes());
+    h[257..265].copy_from_slice(b"ustar  \0");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    let text = format!("{sum:06o}\0 ");
+    h[148..156].copy_from_slice(text.as_bytes());
+    h
+}
+
+/// A tar entry: its header and its data padded to whole blocks.
+fn tar_entry(name: &str, mode: u32, kind: u8, data: &[u8], link: &str) -> Vec<u8> {
+    let mut out = tar_header(name, mode, data.len(), kind, link).to_vec();
+    out.extend_from_slice(data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+/// Vectors of FORMAT.md §4.3: a folder as tgseal's writer archives it, and
+/// archives that show what a reader does with odd but authentic content.
+/// Each lists the `tree` a reader extracts, or the error it reports.
+fn folder_vectors(dir: &Path, pass: &str) {
+    use std::io::Read;
+    use tgseal_workflow::folder::FolderReader;
+
+    let when = UNIX_EPOCH + Duration::new(1_764_201_600, 0);
+    let folder_meta = |name: &str| Metadata {
+        kind: ContentKind::Folder,
+        name: name.into(),
+        content_len: None,
+        padding_len: 0,
+        modified: Some(when),
+    };
+    let write_folder = |name: &str, tar: &[u8], info: serde_json::Value| {
+        let plain = (info["expect"] == "success").then_some(tar);
+        write(
+            dir,
+            name,
+            &seal(pass, &folder_meta("folder"), tar, 16),
+            plain,
+            info,
+        );
+    };
+
+    if !exists(dir, "folder") {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{PermissionsExt, symlink};
+            let work = tempfile::tempdir().unwrap();
+            let root = work.path().join("folder");
+            let mode = |p: &Path, m: u32| {
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap()
+            };
+            std::fs::create_dir_all(root.join("a")).unwrap();
+            std::fs::create_dir(root.join("sub")).unwrap();
+            std::fs::write(root.join("B.txt"), b"capital first\n").unwrap();
+            std::fs::write(root.join("a/z"), b"inside a\n").unwrap();
+            std::fs::write(root.join("a.txt"), b"after a/ and what it holds\n").unwrap();
+            symlink("a.txt", root.join("link")).unwrap();
+            for (path, m) in [("", 0o755), ("a", 0o755), ("sub", 0o750)] {
+                mode(&root.join(path), m);
+            }
+            for path in ["B.txt", "a/z", "a.txt"] {
+                mode(&root.join(path), 0o644);
+            }
+            for path in ["B.txt", "a/z", "a.txt", "a", "sub", ""] {
+                std::fs::File::open(root.join(path))
+                    .unwrap()
+                    .set_modified(when)
+                    .unwrap();
+            }
+            let mut reader = FolderReader::spawn(&root);
+            let mut tar = Vec::new();
+            let read = reader.read_to_end(&mut tar).map_err(Into::into);
+            reader.finish(read).unwrap();
+            write_folder(
+                "folder",
+                &tar,
+                json!({
+                    "passphrase": pass, "expect": "success", "kind": "folder", "name": "folder",
+                    "content_len": null, "modified_unix": 1_764_201_600,
+                    "tree": [
+                        {"path": ".", "type": "dir", "mode": "755"},
+                        {"path": "B.txt", "type": "file", "mode": "644", "data": "capital first\n"},
+                        {"path": "a", "type": "dir", "mode": "755"},
+                        {"path": "a/z", "type": "file", "mode": "644", "data": "inside a\n"},
+                        {"path": "a.txt", "type": "file", "mode": "644", "data": "after a/ and what it holds\n"},
+                        {"path": "link", "type": "link", "target": "a.txt"},
+                        {"path": "sub", "type": "dir", "mode": "750"}
+                    ],
+                    "comment": "a folder as tgseal archives it (§4.3): GNU headers (magic `ustar  \\0`), `.` first, then depth first with siblings in byte order (B.txt before a, a/z before a.txt), modes with their type bits, a symbolic link, two zero blocks"
+                }),
+            );
+        }
+    }
+
+    let end = [0u8; 1024];
+    let file = |name: &str, data: &[u8]| tar_entry(name, 0o100644, b'0', data, "");
+    let root_dir = tar_entry(".", 0o40755, b'5', b"", "");
+    let cat = |parts: &[&[u8]]| parts.concat();
+    let one_file = file("a.txt", b"a\n");
+    // `null`: the mode a new folder gets where it is extracted (the umask's).
+    let a_tree = |root_mode: Option<&str>| {
+        json!([
+            {"path": ".", "type": "dir", "mode": root_mode},
+            {"path": "a.txt", "type": "file", "mode": "644", "data": "a\n"}
+        ])
+    };
+    let cases: Vec<(&str, Vec<u8>, serde_json::Value, &str)> = vec![
+        (
+            "folder_root_symlink",
+            cat(&[&tar_entry(".", 0o120777, b'2', b"", "/"), &one_file, &end]),
+            a_tree(None),
+            "the `.` entry is a symbolic link to /: the folder itself is not replaced; the entry is ignored and the folder keeps the mode a new folder gets",
+        ),
+        (
+            "folder_root_file",
+            cat(&[&file(".", b"not a folder\n"), &one_file, &end]),
+            a_tree(None),
+            "the `.` entry is a regular file with content: ignored (its data skipped), the folder keeps the mode a new folder gets",
+        ),
+        (
+            "folder_no_root",
+            cat(&[&one_file, &end]),
+            a_tree(None),
+            "no `.` entry: the entries are extracted, the folder keeps the mode a new folder gets",
+        ),
+        (
+            "folder_no_end_blocks",
+            cat(&[&root_dir, &one_file]),
+            a_tree(Some("755")),
+            "the archive stops after its last entry without the two zero blocks: accepted (the payload's final chunk says where the content ends)",
+        ),
+        (
+            "folder_trailing_bytes",
+            cat(&[&root_dir, &one_file, &end, b"bytes after the end blocks\n"]),
+            a_tree(Some("755")),
+            "bytes after the two zero blocks: authenticated like all content, then ignored",
+        ),
+        (
+            "folder_one_zero_block",
+            cat(&[&root_dir, &end[..512], &one_file, &end]),
+            json!([{"path": ".", "type": "dir", "mode": "755"}]),
+            "one zero block after `.`, then an entry and the end blocks: the archive ends at the first zero block; the entry after it is ignored",
+        ),
+        (
+            "folder_empty_archive",
+            Vec::new(),
+            json!([{"path": ".", "type": "dir", "mode": null}]),
+            "empty content (no blocks at all): an empty folder",
+        ),
+    ];
+    for (name, tar, tree, comment) in cases {
+        write_folder(
+            name,
+            &tar,
+            json!({
+                "passphrase": pass, "expect": "success", "kind": "folder", "name": "folder",
+                "content_len": null, "modified_unix": 1_764_201_600, "tree": tree, "comment": comment
+            }),
+        );
+    }
+    let mut cut = cat(&[&root_dir, &tar_header("a.txt", 0o100644, 1000, b'0', "")]);
+    cut.extend_from_slice(b"only ten b");
+    write_folder(
+        "folder_cut_short",
+        &cut,
+        json!({
+            "passphrase": pass, "expect": "bad_archive", "kind": "folder",
+            "comment": "an entry announces 1000 bytes but the content ends after 10: a damaged archive, nothing extracted (§4.3)"
+        }),
+    );
+    write_folder(
+        "folder_dotdot",
+        &cat(&[&root_dir, &file("../escaped.txt", b"outside\n"), &end]),
+        json!({
+            "passphrase": pass, "expect": "unsafe_archive", "kind": "folder",
+            "comment": "an entry named ../escaped.txt: refused as an unsafe archive, nothing extracted (§4.3)"
         }),
     );
 }

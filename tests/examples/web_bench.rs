@@ -1,23 +1,34 @@
 //! The web app's benchmark in headless Chromium (a measurement, not a test):
-//! the time of each KDF preset, MiB/s to seal and to open a file, and the
-//! browser's memory while opening files of two sizes (flat = bounded).
+//! the time of each KDF preset, MiB/s to seal and to open a file, how the
+//! open time splits between the cipher and the browser's I/O, and the
+//! browser's memory, process by process, while a fresh page opens files of
+//! two sizes (flat = bounded).
 //!
 //! ```sh
-//! cargo run --release -p tgseal-e2e --example web_bench [SIZE_MiB=256] [LARGE_MiB=1024]
+//! cargo build -p tgseal-e2e --example web_bench && cargo build -p tgseal
+//! CARGO_BIN_EXE_tgseal=$CARGO_TARGET_DIR/debug/tgseal \
+//!   $CARGO_TARGET_DIR/debug/examples/web_bench [SIZE_MiB=256] [MEMORY_MiB…=SIZE 1024] \
+//!   [--build LABEL=DIR]… [--memory-only | --open-only]
 //! ```
+//!
+//! `--build LABEL=DIR` measures the memory of another build of the app too
+//! (an earlier commit's web/dist/), interleaved with this tree's.
 //!
 //! Needs what tests/tests/web.rs needs (chromium, chromedriver, the
 //! wasm-bindgen CLI). Files are sealed by the CLI with a cheap KDF where the
-//! payload is measured, so the figures are the payload's; the KDF has its own rows.
+//! payload is measured, so the figures are the payload's; the KDF has its own
+//! rows. The cipher rows run web/src/bench.rs (a build of the app with the
+//! `bench` feature, in a temporary folder) in a Web Worker of the same browser.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-use tgseal_e2e::browser::Browser;
+use serde_json::{Value, json};
+use tgseal_e2e::browser::{Browser, Server, build_bench_dist};
 use tgseal_e2e::{PASS, encrypt};
 
 fn data_file(dir: &Path, name: &str, mib: u64) -> PathBuf {
@@ -33,8 +44,19 @@ fn data_file(dir: &Path, name: &str, mib: u64) -> PathBuf {
     path
 }
 
+/// The machine's load average over the last minute (shared machine: every
+/// figure is printed next to it).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or("?")
+        .to_owned()
+}
+
 /// Runs one job through the page's form and returns its duration.
-fn job(b: &Browser, form: &str, button: &str, file: &Path, options: serde_json::Value) -> Duration {
+fn job(b: &Browser, form: &str, button: &str, file: &Path, options: Value) -> Duration {
     b.js(
         "document.getElementById('result').hidden = true;",
         json!([]),
@@ -67,135 +89,240 @@ fn job(b: &Browser, form: &str, button: &str, file: &Path, options: serde_json::
     took
 }
 
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
+fn median(mut runs: Vec<f64>) -> f64 {
+    runs.sort_by(f64::total_cmp);
     runs[runs.len() / 2]
 }
 
+/// The module worker that runs web/src/bench.rs, written into the bench build.
+const BENCH_WORKER: &str = "import init, * as core from './tgseal_web.js';
+const ready = init({ module_or_path: new URL('tgseal_web_bg.wasm', import.meta.url) });
+self.onmessage = async (event) => {
+  await ready;
+  try { self.postMessage({ ok: core[event.data.op](event.data.mib) }); }
+  catch (err) { self.postMessage({ error: String(err) }); }
+};
+";
+
+/// Runs `op(mib)` of web/src/bench.rs in a fresh Web Worker of the bench
+/// build's page; returns what it returned (milliseconds).
+fn bench_call(b: &Browser, bench: &Server, op: &str, mib: u64) -> Value {
+    b.visit(&format!("{}/", bench.origin()));
+    let reply = b.js_async(
+        "const done = arguments[arguments.length - 1];
+         const w = new Worker('bench-worker.js', { type: 'module' });
+         w.onmessage = (e) => { w.terminate(); done(e.data); };
+         w.postMessage({ op: arguments[0], mib: arguments[1] });",
+        json!([op, mib]),
+    );
+    assert!(reply.get("error").is_none(), "{op}: {reply}");
+    reply["ok"].clone()
+}
+
+/// Memory while a fresh page opens `file`: each process role's resident
+/// memory before, and its peak while opening (sampled every 50 ms).
+fn memory_while_opening(build: &Build, file: &Path, mib: u64) {
+    let b = match &build.dist {
+        Some(dist) => Browser::start_with(1280, 800, dist).unwrap(),
+        None => Browser::start(1280, 800).unwrap(),
+    };
+    b.open_app();
+    std::thread::sleep(Duration::from_secs(2));
+    let sample = b.memory_sampler();
+    let before = sample();
+    let peaks = Arc::new(Mutex::new((BTreeMap::<String, u64>::new(), 0u64)));
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peaks, stop) = (peaks.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let now = sample();
+                let mut peaks = peaks.lock().unwrap();
+                peaks.1 = peaks.1.max(now.values().sum());
+                for (role, rss) in now {
+                    let peak = peaks.0.entry(role).or_insert(0);
+                    *peak = (*peak).max(rss);
+                }
+                drop(peaks);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    let took = job(&b, "open", "open-button", file, json!({}));
+    stop.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    let (peaks, total_peak) = peaks.lock().unwrap().clone();
+    let mib_of = |bytes: u64| bytes as f64 / f64::from(1 << 20);
+    println!(
+        "memory opening {mib} MiB in a fresh page, {} ({:.1} s, load {}):",
+        build.label,
+        took.as_secs_f64(),
+        load()
+    );
+    println!(
+        "  {:<28} {:>10} {:>10} {:>10}",
+        "process (resident MiB)", "before", "peak", "growth"
+    );
+    for (role, peak) in &peaks {
+        let start = before.get(role).copied().unwrap_or(0);
+        println!(
+            "  {:<28} {:>10.0} {:>10.0} {:>+10.0}",
+            role,
+            mib_of(start),
+            mib_of(*peak),
+            mib_of(*peak) - mib_of(start)
+        );
+    }
+    let start: u64 = before.values().sum();
+    println!(
+        "  {:<28} {:>10.0} {:>10.0} {:>+10.0}",
+        "all (peak of the sum)",
+        mib_of(start),
+        mib_of(total_peak),
+        mib_of(total_peak) - mib_of(start)
+    );
+}
+
+/// A build of the web app whose memory is measured.
+struct Build {
+    label: String,
+    /// None: web/dist/, built from this tree.
+    dist: Option<PathBuf>,
+}
+
 fn main() {
-    let args: Vec<u64> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let size = args.first().copied().unwrap_or(256);
-    let large = args.get(1).copied().unwrap_or(1024);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sizes: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let size = sizes.first().copied().unwrap_or(256);
+    // Memory is measured opening each size given (default: SIZE and 1024).
+    let memory_sizes = if sizes.len() > 1 {
+        sizes.clone()
+    } else {
+        vec![size, 1024]
+    };
+    // --build LABEL=DIR: also measure the memory of another build of the
+    // app (e.g. an earlier commit's web/dist/), interleaved with this one.
+    let mut builds = vec![Build {
+        label: "this build".to_owned(),
+        dist: None,
+    }];
+    for pair in args.windows(2).filter(|w| w[0] == "--build") {
+        let (label, dir) = pair[1].split_once('=').expect("--build LABEL=DIR");
+        builds.push(Build {
+            label: label.to_owned(),
+            dist: Some(PathBuf::from(dir)),
+        });
+    }
+    let memory_only = args.iter().any(|a| a == "--memory-only");
     let Some(b) = Browser::start(1280, 800) else {
         eprintln!("no browser");
         return;
     };
-    b.open_app();
     let dir = tempfile::tempdir().unwrap();
-    let tiny = data_file(dir.path(), "tiny.bin", 0);
-    println!(
-        "web app in headless Chromium, {} MiB and {} MiB files",
-        size, large
-    );
-    println!("{:<28} {:>10} {:>10}", "what", "median s", "MiB/s");
-    for preset in ["interactive", "default", "paranoid"] {
-        let runs = (0..3)
-            .map(|_| job(&b, "seal", "seal-button", &tiny, json!({ "kdf": preset })))
-            .collect();
-        println!(
-            "{:<28} {:>10.3} {:>10}",
-            format!("kdf-{preset}"),
-            median(runs).as_secs_f64(),
-            "-"
-        );
+    if memory_only {
+        drop(b);
+        memory(dir.path(), &builds, &memory_sizes);
+        return;
     }
-    let cheap_kdf = median(
-        (0..3)
-            .map(|_| {
-                job(
-                    &b,
-                    "seal",
-                    "seal-button",
-                    &tiny,
-                    json!({ "kdf": "interactive" }),
-                )
-            })
-            .collect(),
-    );
-
-    let input = data_file(dir.path(), "data.bin", size);
-    let seal = median(
-        (0..3)
-            .map(|_| {
-                job(
-                    &b,
-                    "seal",
-                    "seal-button",
-                    &input,
-                    json!({ "kdf": "interactive" }),
-                )
-            })
-            .collect(),
-    );
-    let seal_payload = seal.saturating_sub(cheap_kdf).as_secs_f64();
+    let bench_dist = tempfile::tempdir().unwrap();
+    build_bench_dist(bench_dist.path()).unwrap();
+    std::fs::write(bench_dist.path().join("bench-worker.js"), BENCH_WORKER).unwrap();
+    let bench = Server::start(bench_dist.path());
+    b.open_app();
+    let tiny = data_file(dir.path(), "tiny.bin", 0);
+    println!("web app in headless Chromium, {size} MiB files");
     println!(
-        "{:<28} {:>10.3} {:>10.0}",
-        "seal (payload)",
-        seal_payload,
-        size as f64 / seal_payload
+        "{:<34} {:>10} {:>10} {:>6}",
+        "what", "median s", "MiB/s", "load"
     );
+    // The median of the runs, then each run (a shared machine: the spread shows).
+    let row = |what: &str, runs: &[f64], mib: Option<u64>| {
+        let seconds = median(runs.to_vec());
+        let speed = mib.map_or("-".to_owned(), |m| format!("{:.0}", m as f64 / seconds));
+        let each: Vec<String> = runs.iter().map(|r| format!("{r:.2}")).collect();
+        println!(
+            "{what:<34} {seconds:>10.3} {speed:>10} {:>6}   {}",
+            load(),
+            each.join(" ")
+        );
+    };
+    let app = |form: &str, file: &Path, options: Value| {
+        let button = format!("{form}-button");
+        job(&b, form, &button, file, options).as_secs_f64()
+    };
+    // --open-only: just the open rows below.
+    let open_only = args.iter().any(|a| a == "--open-only");
+    for preset in ["interactive", "default", "paranoid"] {
+        if open_only {
+            break;
+        }
+        let runs: Vec<f64> = (0..3)
+            .map(|_| app("seal", &tiny, json!({ "kdf": preset })))
+            .collect();
+        row(&format!("kdf-{preset}"), &runs, None);
+    }
+    // Everything below in a fresh page: the paranoid rows left 1 GiB of
+    // WebAssembly memory behind (it never shrinks).
+    b.open_app();
+    let input = data_file(dir.path(), "data.bin", size);
+    if !open_only {
+        let cheap = json!({ "kdf": "interactive" });
+        let cheap_kdf = median((0..3).map(|_| app("seal", &tiny, cheap.clone())).collect());
+        let seal: Vec<f64> = (0..3)
+            .map(|_| app("seal", &input, cheap.clone()) - cheap_kdf)
+            .collect();
+        row("seal (payload)", &seal, Some(size));
+    }
 
-    // Opened: a file the CLI sealed with a cheap KDF, so the time is the payload's.
+    // Opened: a file the CLI sealed with a cheap KDF, so the time is the
+    // payload's; interleaved with the core alone and the cipher alone.
     encrypt(dir.path(), &["data.bin"]).assert().success();
     let sealed = dir.path().join("data.bin.tgseal");
-    let tiny_sealed = {
-        encrypt(dir.path(), &["tiny.bin"]).assert().success();
-        dir.path().join("tiny.bin.tgseal")
-    };
-    let open_kdf = median(
-        (0..3)
-            .map(|_| job(&b, "open", "open-button", &tiny_sealed, json!({})))
-            .collect(),
-    );
-    let open = median(
-        (0..3)
-            .map(|_| job(&b, "open", "open-button", &sealed, json!({})))
-            .collect(),
-    );
-    let open_payload = open.saturating_sub(open_kdf).as_secs_f64();
-    println!(
-        "{:<28} {:>10.3} {:>10.0}",
-        "open (payload)",
-        open_payload,
-        size as f64 / open_payload
-    );
+    encrypt(dir.path(), &["tiny.bin"]).assert().success();
+    let tiny_sealed = dir.path().join("tiny.bin.tgseal");
+    let (mut open, mut core, mut cipher, mut copy, mut cipher_seal) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for _ in 0..3 {
+        b.open_app();
+        let kdf = app("open", &tiny_sealed, json!({}));
+        open.push(app("open", &sealed, json!({})) - kdf);
+        let core_mib = size.min(256);
+        core.push(
+            bench_call(&b, &bench, "bench_core_open", core_mib)
+                .as_f64()
+                .unwrap()
+                / 1000.0
+                * (size as f64 / core_mib as f64),
+        );
+        let c = bench_call(&b, &bench, "bench_cipher", size);
+        copy.push(c["copy"].as_f64().unwrap() / 1000.0);
+        cipher.push(c["open"].as_f64().unwrap() / 1000.0);
+        cipher_seal.push(c["seal"].as_f64().unwrap() / 1000.0);
+    }
+    row("open (payload, the page)", &open, Some(size));
+    row("  core open, bytes in wasm", &core, Some(size));
+    row("  cipher open (copy + verify)", &cipher, Some(size));
+    row("  copy alone (256 KiB chunks)", &copy, Some(size));
+    row("  cipher seal", &cipher_seal, Some(size));
+    drop(b);
+    if !open_only {
+        memory(dir.path(), &builds, &memory_sizes);
+    }
+}
 
-    // Memory while opening: sampled every 50 ms across all the browser's processes.
-    let peak_while = |file: &Path| {
-        let peak = Arc::new(AtomicU64::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let baseline = b.memory();
-        let sampler = {
-            let (peak, stop) = (peak.clone(), stop.clone());
-            let profile_memory = b.memory_sampler();
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    peak.fetch_max(profile_memory(), Ordering::Relaxed);
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            })
-        };
-        job(&b, "open", "open-button", file, json!({}));
-        stop.store(true, Ordering::Relaxed);
-        sampler.join().unwrap();
-        (baseline, peak.load(Ordering::Relaxed))
-    };
-    let mib = |bytes: u64| bytes >> 20;
-    let (base, peak) = peak_while(&sealed);
-    println!(
-        "memory opening {size} MiB: before {} MiB, peak {} MiB",
-        mib(base),
-        mib(peak)
-    );
-    data_file(dir.path(), "large.bin", large);
-    encrypt(dir.path(), &["large.bin"]).assert().success();
-    let (base, peak) = peak_while(&dir.path().join("large.bin.tgseal"));
-    println!(
-        "memory opening {large} MiB: before {} MiB, peak {} MiB",
-        mib(base),
-        mib(peak)
-    );
+/// Memory while opening a file of each of `sizes` MiB, one fresh browser
+/// per file and build, the builds interleaved.
+fn memory(dir: &Path, builds: &[Build], sizes: &[u64]) {
+    for &mib in sizes {
+        let name = format!("memory-{mib}.bin");
+        let sealed = dir.join(format!("{name}.tgseal"));
+        if !sealed.exists() {
+            data_file(dir, &name, mib);
+            encrypt(dir, &[&name]).assert().success();
+            std::fs::remove_file(dir.join(&name)).unwrap();
+        }
+        for build in builds {
+            memory_while_opening(build, &sealed, mib);
+        }
+    }
 }

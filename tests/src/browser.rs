@@ -5,6 +5,7 @@
 //! TcpStream: no async runtime, no extra crates).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -74,6 +75,25 @@ fn build_web() -> Result<PathBuf, String> {
     })();
     *built = Some(result.clone());
     result
+}
+
+/// Builds the web app with the benchmark's measurement calls
+/// (`TGSEAL_WEB_FEATURES=bench`, web/src/bench.rs) into `dist`, never into
+/// web/dist/. Err: why it could not.
+pub fn build_bench_dist(dist: &Path) -> Result<(), String> {
+    let out = Command::new("bash")
+        .arg(web_dir().join("build.sh"))
+        .env("TGSEAL_WEB_FEATURES", "bench")
+        .env("TGSEAL_WEB_DIST", dist)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "web/build.sh failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
 }
 
 /// A static file server for one folder on 127.0.0.1, logging every request.
@@ -262,7 +282,36 @@ impl Browser {
             Ok(dist) => dist,
             Err(why) => return missing(&why),
         };
-        let server = Server::start(&dist);
+        Some(Browser::start_serving(
+            width,
+            height,
+            &dist,
+            chromium,
+            chromedriver,
+        ))
+    }
+
+    /// [`Browser::start`] on another build of the web app (`dist`).
+    pub fn start_with(width: u32, height: u32, dist: &Path) -> Option<Browser> {
+        let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"])?;
+        let chromedriver = find_program(&["chromedriver"])?;
+        Some(Browser::start_serving(
+            width,
+            height,
+            dist,
+            chromium,
+            chromedriver,
+        ))
+    }
+
+    fn start_serving(
+        width: u32,
+        height: u32,
+        dist: &Path,
+        chromium: PathBuf,
+        chromedriver: PathBuf,
+    ) -> Browser {
+        let server = Server::start(dist);
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -328,7 +377,7 @@ impl Browser {
             "Browser.setDownloadBehavior",
             json!({ "behavior": "allow", "downloadPath": browser.downloads.path() }),
         );
-        Some(browser)
+        browser
     }
 
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -360,6 +409,11 @@ impl Browser {
             Some(json!({ "url": format!("{}/", self.server.origin()) })),
         );
         self.wait_for("document.body.dataset.ready === 'true'", 60);
+    }
+
+    /// Loads `url` in the tab (no waiting beyond the load itself).
+    pub fn visit(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({ "url": url })));
     }
 
     /// Runs `script` (a function body) with `args`; returns its value.
@@ -514,18 +568,20 @@ impl Browser {
         }
     }
 
-    /// The resident memory of every process of this browser (its profile
-    /// folder is on each one's command line), in bytes; Linux only.
+    /// The resident memory of every process of this browser, in bytes;
+    /// Linux only.
     pub fn memory(&self) -> u64 {
-        (self.memory_sampler())()
+        (self.memory_sampler())().values().sum()
     }
 
-    /// [`Browser::memory`] as a function another thread can call.
-    pub fn memory_sampler(&self) -> impl Fn() -> u64 + Send + 'static {
-        let profile = self._profile.path().display().to_string();
-        move || memory_of(&profile)
+    /// The resident memory of this browser's processes by role (`browser`,
+    /// `renderer` — the page, its worker and its WebAssembly —, `gpu`,
+    /// `network`, `storage`, …), as a function another thread can call.
+    /// The processes are chromedriver's descendants; Linux only.
+    pub fn memory_sampler(&self) -> impl Fn() -> BTreeMap<String, u64> + Send + 'static {
+        let driver = self.driver.id();
+        move || memory_by_role(driver)
     }
-
     /// Empties the download folder.
     pub fn clear_downloads(&self) {
         for file in self.downloaded(Duration::ZERO) {
@@ -534,26 +590,80 @@ impl Browser {
     }
 }
 
-fn memory_of(profile: &str) -> u64 {
-    let mut total = 0;
+/// What a Chromium process does, from its command line (NUL-separated, or
+/// one line once a child process has rewritten its title).
+fn role(cmdline: &str) -> String {
+    let flag = |name: &str| {
+        cmdline
+            .split(['\0', ' '])
+            .find_map(|arg| arg.strip_prefix(name))
+            .map(str::to_owned)
+    };
+    match flag("--type=").as_deref() {
+        None => "browser".to_owned(),
+        Some("gpu-process") => "gpu".to_owned(),
+        Some("utility") => match flag("--utility-sub-type=").as_deref() {
+            Some("network.mojom.NetworkService") => "network".to_owned(),
+            Some("storage.mojom.StorageService") => "storage".to_owned(),
+            Some(other) => format!("utility {other}"),
+            None => "utility".to_owned(),
+        },
+        Some(other) => other.to_owned(),
+    }
+}
+
+/// The summed VmRSS of `root`'s descendants (not `root` itself), by role.
+fn memory_by_role(root: u32) -> BTreeMap<String, u64> {
+    let mut parent = BTreeMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let dir = entry.path();
-        let Ok(cmdline) = std::fs::read(dir.join("cmdline")) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
-        if !String::from_utf8_lossy(&cmdline).contains(profile) {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // pid (comm) state ppid …: comm may hold spaces, so split after ')'.
+        if let Some(ppid) = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok())
+        {
+            parent.insert(pid, ppid);
+        }
+    }
+    let descends = |mut pid: u32| {
+        while let Some(&up) = parent.get(&pid) {
+            if up == root {
+                return true;
+            }
+            if up <= 1 {
+                return false;
+            }
+            pid = up;
+        }
+        false
+    };
+    let mut roles = BTreeMap::new();
+    for &pid in parent.keys() {
+        if !descends(pid) {
             continue;
         }
+        let dir = PathBuf::from(format!("/proc/{pid}"));
+        let cmdline = std::fs::read(dir.join("cmdline")).unwrap_or_default();
         let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();
         if let Some(kib) = status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         {
-            total += kib * 1024;
+            *roles
+                .entry(role(&String::from_utf8_lossy(&cmdline)))
+                .or_insert(0) += kib * 1024;
         }
     }
-    total
+    roles
 }
 
 impl Drop for Browser {

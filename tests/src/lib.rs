@@ -237,3 +237,49 @@ pub fn telegram_args(record: &Path) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// A folder as the `tree` of a folder vector (docs/FORMAT.md §7): `.` first,
+/// then every entry depth first, siblings in byte order, each with its
+/// `path`, `type` (`dir`, `file`, `link`), octal permission `mode` (not for
+/// links), a file's `data` (UTF-8) and a link's `target`.
+pub fn folder_tree(root: &Path) -> Vec<Value> {
+    let mut out = Vec::new();
+    list_tree(root, Path::new(""), &mut out);
+    out
+}
+
+fn list_tree(root: &Path, rel: &Path, out: &mut Vec<Value>) {
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).unwrap();
+    let shown = if rel.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        rel.to_string_lossy().into_owned()
+    };
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        format!("{:o}", meta.permissions().mode() & 0o7777)
+    };
+    #[cfg(not(unix))]
+    let mode = String::new();
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(&path).unwrap();
+        out.push(
+            serde_json::json!({"path": shown, "type": "link", "target": target.to_string_lossy()}),
+        );
+    } else if meta.is_dir() {
+        out.push(serde_json::json!({"path": shown, "type": "dir", "mode": mode}));
+        let mut names: Vec<_> = std::fs::read_dir(&path)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        for name in names {
+            list_tree(root, &rel.join(name), out);
+        }
+    } else {
+        let data = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
+        out.push(serde_json::json!({"path": shown, "type": "file", "mode": mode, "data": data}));
+    }
+}

@@ -439,6 +439,23 @@ fn damaged_and_mismatched_age_files_fail_cleanly() {
         "header MAC does not verify",
     );
 
+    // A character that is not base64 in the stanza body: the age crate calls
+    // that an unknown format; it is a damaged v1 header (exit 3).
+    let mut stanza = good.clone();
+    let body = (0..stanza.len())
+        .filter(|&i| stanza[i] == b'\n')
+        .nth(1)
+        .unwrap()
+        + 1;
+    stanza[body] = b'!';
+    std::fs::write(d.join("stanza.age"), &stanza).unwrap();
+    fails(
+        d,
+        &["-i", "key.txt", "stanza.age"],
+        3,
+        "its header is malformed",
+    );
+
     std::fs::write(
         d.join("version.age"),
         b"age-encryption.org/v2\n-> X\n--- x\n",

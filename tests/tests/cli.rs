@@ -53,6 +53,40 @@ fn inspect_needs_no_passphrase() {
 }
 
 #[test]
+fn inspect_reads_parts_and_armor_and_names_a_folder() {
+    let (dir, _, _) = folder_with_file("a.bin", 5000);
+    encrypt(dir.path(), &["a.bin", "--split", "2K"])
+        .assert()
+        .success();
+    encrypt(dir.path(), &["a.bin", "--armor"])
+        .assert()
+        .success();
+    let inspect = |input: &str| {
+        let out = tgseal(dir.path())
+            .env_remove("TGSEAL_PASSPHRASE")
+            .args(["inspect", input])
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    for (input, shape) in [
+        ("a.bin.tgseal.001", "split into 3 parts"),
+        ("a.bin.tgseal.003", "split into 3 parts"),
+        ("a.bin.tgseal.txt", "ASCII armor"),
+    ] {
+        let shown = inspect(input);
+        assert!(shown.contains("tgseal version 1"), "{input}: {shown}");
+        assert!(shown.contains(shape), "{input}: {shown}");
+    }
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    assert_fails(
+        tgseal(dir.path()).args(["inspect", "photos"]),
+        1,
+        "photos: this is a folder",
+    );
+}
+
+#[test]
 fn inspect_and_decrypt_refuse_a_file_that_is_not_sealed() {
     let (dir, _, _) = folder_with_file("plain.txt", 100);
     assert_fails(
@@ -185,6 +219,59 @@ fn passphrase_file_first_line_only() {
         .success();
     // The same passphrase from the environment opens it.
     assert_decrypts(dir.path(), &["a.txt.tgseal", "-o", "b.txt"], "b.txt", &data);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_passphrase_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, _, _) = folder_with_file("a.txt", 10);
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, format!("{PASS}\n")).unwrap();
+    for (mode, warned) in [(0o644, true), (0o640, true), (0o600, false), (0o400, false)] {
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = encrypt(dir.path(), &["a.txt", "--passphrase-file", "key.txt", "-f"])
+            .env_remove("TGSEAL_PASSPHRASE")
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(
+            stderr.contains("key.txt can be read by other users"),
+            warned,
+            "mode {mode:o}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn passphrase_file_rule_of_the_spec_opens_the_hello_vector() {
+    // FORMAT.md §3.1: the first line, without one CR before its LF; no
+    // trimming otherwise. The vector was sealed with PASS.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        tgseal_e2e::crate_dir().join("vectors/hello.tgseal"),
+        dir.path().join("hello.tgseal"),
+    )
+    .unwrap();
+    for (key, opens) in [
+        (format!("{PASS}\r\nthe rest is ignored\n"), true),
+        (format!("{PASS}\nthe rest is ignored"), true),
+        (PASS.to_string(), true),
+        (format!("{PASS} \n"), false),
+        (format!("{PASS}\r\r\n"), false),
+    ] {
+        std::fs::write(dir.path().join("key.txt"), &key).unwrap();
+        let mut cmd = decrypt(
+            dir.path(),
+            &["hello.tgseal", "-o", "-", "--passphrase-file", "key.txt"],
+        );
+        cmd.env_remove("TGSEAL_PASSPHRASE");
+        if opens {
+            assert_eq!(success_stdout(&mut cmd), b"hello, telegram\n", "{key:?}");
+        } else {
+            cmd.assert().code(3);
+        }
+    }
 }
 
 #[test]
@@ -401,4 +488,154 @@ fn a_set_of_one_part_is_read_from_one_part() {
         .success()
         .stderr(predicate::str::contains("read from 1 part\n"));
     assert_eq!(std::fs::read(dir.path().join("out/a.bin")).unwrap(), data);
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_named_by_a_path_are_read_once_and_open() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let (dir, _, data) = folder_with_file("a.txt", 100_000);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let sealed = std::fs::read(dir.path().join("a.txt.tgseal")).unwrap();
+
+    // `/dev/stdin` when standard input is a pipe.
+    let mut child = tgseal_process(dir.path())
+        .args(["decrypt", "/dev/stdin", "-O", "from-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&sealed).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("from-stdin/a.txt")).unwrap(),
+        data
+    );
+
+    // A FIFO with a writer on the other end.
+    let fifo = dir.path().join("fifo");
+    if std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        let writer = {
+            let (fifo, sealed) = (fifo.clone(), sealed.clone());
+            std::thread::spawn(move || std::fs::write(fifo, sealed).unwrap())
+        };
+        decrypt(dir.path(), &["fifo", "-O", "from-fifo"])
+            .assert()
+            .success();
+        writer.join().unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("from-fifo/a.txt")).unwrap(),
+            data
+        );
+    }
+
+    // Process substitution, `<(cat x)`, restored in the current folder.
+    let bash = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .arg("-c")
+        .arg(format!(
+            "mkdir sub && cd sub && {} decrypt <(cat ../a.txt.tgseal)",
+            tgseal_bin().display()
+        ))
+        .output();
+    if let Ok(out) = bash {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(std::fs::read(dir.path().join("sub/a.txt")).unwrap(), data);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_fifo_is_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let (dir, _, data) = folder_with_file("a.txt", 200_000);
+    encrypt(dir.path(), &["a.txt"]).assert().success();
+    let fifo = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success());
+    for force in [false, true] {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let mut args = vec!["a.txt.tgseal", "-o", "out.fifo"];
+        if force {
+            args.push("--force");
+        }
+        decrypt(dir.path(), &args).assert().success();
+        assert_eq!(reader.join().unwrap(), data, "force: {force}");
+        let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced (force: {force})");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_split_into_many_parts_stays_under_the_open_file_limit() {
+    // 300 parts under a limit of 64 open files (#13 item 13).
+    let (dir, _, data) = folder_with_file("a.bin", 300 * 1000);
+    let out = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .env("TGSEAL_PASSPHRASE", PASS)
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && {} encrypt --kdf-params {} --split 1K a.bin",
+            tgseal_bin().display(),
+            tgseal_e2e::CHEAP_KDF
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let parts = entries(dir.path())
+        .iter()
+        .filter(|n| n.starts_with("a.bin.tgseal."))
+        .count();
+    assert!(parts > 300, "{parts} parts");
+    std::fs::remove_file(dir.path().join("a.bin")).unwrap();
+    decrypt(dir.path(), &["a.bin.tgseal.001"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), data);
+}
+
+#[test]
+fn open_text_names_its_limit_instead_of_reporting_truncation() {
+    // More than 16 MiB of armored text: refused with the limit named, not
+    // cut short and called truncated (#13 item 14).
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"-----BEGIN TGSEAL SEALED FILE-----\n".to_vec();
+    let line = [b'A'; 64];
+    while text.len() <= 17 << 20 {
+        text.extend_from_slice(&line);
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"-----END TGSEAL SEALED FILE-----\n");
+    let out = tgseal(dir.path())
+        .arg("open-text")
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("longer than 16 MiB"), "{stderr}");
+    assert!(!stderr.contains("truncated"), "{stderr}");
 }

@@ -309,6 +309,26 @@ fn a_hand_built_safe_archive_with_a_hard_link_is_extracted() {
     assert_eq!(std::fs::read(dup).unwrap(), b"second");
 }
 
+/// The folder being extracted is owner only while it fills: its entries
+/// have not all verified yet. An archive without a `.` entry leaves it so
+/// (with umask 022 it was 0755 before).
+#[cfg(unix)]
+#[test]
+fn a_folder_is_owner_only_while_it_is_extracted() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    seal_folder(
+        &raw_tar(&[file("a.txt", b"alpha")]),
+        "noroot",
+        &work.path().join("noroot.tgseal"),
+    );
+    decrypt(work.path(), &["noroot.tgseal"]).assert().success();
+    let restored = work.path().join("noroot");
+    assert_eq!(std::fs::read(restored.join("a.txt")).unwrap(), b"alpha");
+    let mode = restored.metadata().unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{mode:o}");
+}
+
 // ---- names chosen by the sender (#13 items 1, 2) ------------------------------
 
 /// What an entry name can do to a terminal: retitle it, erase the line and

@@ -77,6 +77,10 @@ fn independent_decryptor_agrees_on_every_vector() {
                 json.display()
             );
             assert_eq!(result["name"], info["name"]);
+            // §4.3: a folder's archive, extracted by the spec's rules.
+            if let Some(tree) = info.get("tree") {
+                assert_eq!(&result["tree"], tree, "{}", json.display());
+            }
         }
         checked += 1;
     }
@@ -94,4 +98,40 @@ fn independent_decryptor_opens_what_the_binary_writes() {
     assert_eq!(result["outcome"], "success");
     assert_eq!(result["name"], "photo.jpg");
     assert_eq!(result["plaintext_hex"].as_str().unwrap(), hex::encode(data));
+}
+
+#[cfg(unix)]
+#[test]
+fn independent_decryptor_extracts_the_folders_the_binary_writes() {
+    // FORMAT.md §4.3: the tar dialect the writer really writes (GNU headers,
+    // modes with type bits, long names, links, byte order) read by the spec alone.
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    if !python_ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("photos");
+    let long = "n".repeat(150);
+    std::fs::create_dir_all(root.join("2024/Z")).unwrap();
+    std::fs::write(root.join("2024/Z/a.txt"), "deep\n").unwrap();
+    std::fs::write(root.join("2024.txt"), "after the folder 2024\n").unwrap();
+    std::fs::write(root.join(&long), "a long name\n").unwrap();
+    std::fs::write(root.join("\u{e9}t\u{e9}.txt"), "UTF-8 name\n").unwrap();
+    symlink(
+        format!("2024/Z/{}", "../".repeat(2) + &long),
+        root.join("link"),
+    )
+    .unwrap();
+    std::fs::set_permissions(root.join("2024"), std::fs::Permissions::from_mode(0o750)).unwrap();
+    std::fs::set_permissions(
+        root.join("2024.txt"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    encrypt(dir.path(), &["photos"]).assert().success();
+    let result = run_python(&dir.path().join("photos.tgseal"), PASS);
+    assert_eq!(result["outcome"], "success");
+    assert_eq!(result["name"], "photos");
+    let expected = tgseal_e2e::folder_tree(&root);
+    assert_eq!(result["tree"], serde_json::Value::Array(expected));
 }

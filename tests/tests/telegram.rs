@@ -200,7 +200,9 @@ fn broken_case(break_it: impl Fn(&Path, &[PathBuf]), expect: &[&str], code: i32)
     }
     assert_empty(&out);
     assert!(
-        !entries(dir.path()).iter().any(|n| n.ends_with(".tmp")),
+        !entries(dir.path())
+            .iter()
+            .any(|n| n.ends_with(tgseal_workflow::temps::TEMP_SUFFIX)),
         "temporary file left behind"
     );
 }

@@ -23,6 +23,13 @@ fn check(json_path: &Path) {
             return;
         }
     };
+    if info["kind"] == "folder" || info.get("tree").is_some() {
+        check_folder(json_path, &info, &sealed, &keyring);
+    }
+    if info["kind"] == "folder" && expect != "success" {
+        // An archive refused while extracting (§4.3): its bytes decrypt.
+        return;
+    }
     let mut released = Vec::new();
     let outcome = Decryptor::new(&sealed[..], &keyring).and_then(|d| {
         let meta = d.metadata().clone();
@@ -73,12 +80,72 @@ fn check(json_path: &Path) {
     }
 }
 
+/// A folder vector (kind 1, FORMAT.md §4.3): extracted as `tgseal decrypt`
+/// extracts it, the outcome is `expect`; on success the folder holds exactly
+/// the vector's `tree` (paths, types, modes, file contents, link targets);
+/// on failure nothing is left.
+fn check_folder(json_path: &Path, info: &Value, sealed: &[u8], keyring: &Keyring) {
+    let expect = info["expect"].as_str().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let target = work.path().join("out");
+    let result = Decryptor::new(sealed, keyring).and_then(|d| {
+        tgseal_workflow::folder::extract_sealed(
+            d,
+            &target,
+            false,
+            &tgseal_core::DecryptOptions::default(),
+            &Control::new(),
+        )
+    });
+    match result {
+        Ok(_) => {
+            assert_eq!(expect, "success", "{} extracted", json_path.display());
+            let tree = tgseal_e2e::folder_tree(&target);
+            let mut expected: Vec<Value> = info["tree"].as_array().unwrap().clone();
+            // A `null` mode is the one a new folder gets here (the umask's).
+            for (want, got) in expected.iter_mut().zip(&tree) {
+                if want.get("mode").is_some_and(Value::is_null) {
+                    want["mode"] = got["mode"].clone();
+                }
+            }
+            if cfg!(unix) {
+                assert_eq!(tree, expected, "{}", json_path.display());
+            }
+        }
+        Err(err) => {
+            assert_eq!(err.kind(), expect, "{}: {err}", json_path.display());
+            assert_eq!(
+                tgseal_e2e::entries(work.path()),
+                Vec::<String>::new(),
+                "{} left something behind",
+                json_path.display()
+            );
+        }
+    }
+}
+
 /// The sealed file of a vector: `NAME.tgseal`, or per its `form` the armored
 /// text `NAME.txt` (§11) or the parts `NAME.tgseal.001`, … (§10).
 fn sealed_bytes(json_path: &Path, info: &Value) -> Result<Vec<u8>, tgseal_core::Error> {
     match info["form"].as_str() {
         Some("armor") => {
-            tgseal_core::armor::dearmor(&std::fs::read(json_path.with_extension("txt")).unwrap())
+            // Pasted text is read whole; a file is streamed (§11.1): both agree.
+            let path = json_path.with_extension("txt");
+            let whole = tgseal_core::armor::dearmor(&std::fs::read(&path).unwrap());
+            let mut streamed = Vec::new();
+            let file = || Ok(std::io::BufReader::new(std::fs::File::open(&path)?));
+            let streamed = tgseal_core::armor::Armored::open(file)
+                .and_then(|mut a| {
+                    a.read_to_end(&mut streamed)
+                        .map_err(|e| tgseal_core::lift(e.into()))
+                })
+                .map(|_| streamed);
+            match (&whole, &streamed) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", path.display()),
+                (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{}", path.display()),
+                _ => panic!("{}: {whole:?} but streamed {streamed:?}", path.display()),
+            }
+            whole
         }
         Some("parts") => {
             let first = json_path.with_extension("tgseal.001");

@@ -65,10 +65,13 @@ async function stagingDir() {
 async function removeStaging(name) {
   const dir = await stagingDir();
   if (!dir) return;
-  for (let attempt = 0; attempt < 20; attempt++) {
+  // A stopped worker's access handle is released when the browser gets to
+  // it, which takes seconds on a busy machine: keep trying for 30 s (a file
+  // still left is removed when the page next loads).
+  for (let attempt = 0; attempt < 120; attempt++) {
     try { await dir.removeEntry(name); return; } catch (err) {
       if (err && err.name === 'NotFoundError') return;
-      await new Promise((r) => setTimeout(r, 100)); // the stopped worker may still hold it
+      await new Promise((r) => setTimeout(r, 250)); // the stopped worker may still hold it
     }
   }
 }

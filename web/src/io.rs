@@ -8,18 +8,27 @@
 
 use std::io::{self, Read, Write};
 
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::prelude::*;
-use web_sys::{Blob, FileReaderSync};
+use web_sys::{Blob, FileReaderSync, MessageChannel, MessagePort};
 
-/// How much is read from a file per call into the browser.
-const READ_BLOCK: usize = 4 << 20;
+/// How much is read from a file per call into the browser: few calls, and
+/// only this much of the file outside WebAssembly memory at a time.
+const READ_BLOCK: f64 = (1 << 20) as f64;
 
-/// A `File` (or any `Blob`) read front to back.
+/// A `File` (or any `Blob`) read front to back, a block at a time: each
+/// block is copied once, straight into the buffer the core reads into, and
+/// freed as soon as it is used up.
 pub struct BlobReader {
     blob: Blob,
     reader: FileReaderSync,
+    /// The block being handed out, and how much of it was.
+    block: Option<(Uint8Array, u32)>,
+    /// Where the next block starts.
     pos: f64,
     size: f64,
+    /// Where used blocks go (see [`release`]).
+    drain: MessagePort,
 }
 
 impl BlobReader {
@@ -28,45 +37,111 @@ impl BlobReader {
         Ok(BlobReader {
             blob: blob.clone(),
             reader: FileReaderSync::new().map_err(js_io)?,
+            block: None,
             pos: 0.0,
             size: blob.size(),
+            drain: drain()?,
         })
     }
 
     /// Up to `len` bytes from the start (fewer when the file is shorter).
     pub fn head(blob: &Blob, len: usize) -> io::Result<Vec<u8>> {
-        let mut out = vec![0u8; len];
-        let got = tgseal_core::read_up_to(&mut BlobReader::new(blob)?, &mut out)?;
-        out.truncate(got);
+        let bytes = read_range(
+            &FileReaderSync::new().map_err(js_io)?,
+            blob,
+            0.0,
+            (len as f64).min(blob.size()),
+        )?;
+        let view = Uint8Array::new(&bytes);
+        let mut out = vec![0u8; view.length() as usize];
+        view.copy_to(&mut out);
+        release(&drain()?, &bytes);
         Ok(out)
     }
-}
 
-impl Read for BlobReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let want = buf.len().min(READ_BLOCK) as f64;
-        let end = (self.pos + want).min(self.size);
+    /// Reads the next block; false at the end of the file.
+    fn next_block(&mut self) -> io::Result<bool> {
+        let end = (self.pos + READ_BLOCK).min(self.size);
         if end <= self.pos {
-            return Ok(0);
+            return Ok(false);
         }
-        let slice = self
-            .blob
-            .slice_with_f64_and_f64(self.pos, end)
-            .map_err(js_io)?;
-        let bytes = self.reader.read_as_array_buffer(&slice).map_err(js_io)?;
-        let view = js_sys::Uint8Array::new(&bytes);
-        let n = view.length() as usize;
-        if n == 0 {
+        let bytes = read_range(&self.reader, &self.blob, self.pos, end)?;
+        let view = Uint8Array::new(&bytes);
+        if view.length() == 0 {
             // The file shrank (or vanished) since it was picked.
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
                 "the file could not be read to its end (was it changed or moved?)",
             ));
         }
-        view.copy_to(&mut buf[..n]);
-        self.pos += n as f64;
-        Ok(n)
+        self.pos += f64::from(view.length());
+        self.block = Some((view, 0));
+        Ok(true)
     }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.block.is_none() && !self.next_block()? {
+            return Ok(0);
+        }
+        let Some((view, used)) = self.block.as_mut() else {
+            return Ok(0);
+        };
+        let left = view.length() - *used;
+        let n = left.min(u32::try_from(buf.len()).unwrap_or(u32::MAX));
+        if *used == 0 && n == left {
+            view.copy_to(&mut buf[..n as usize]);
+        } else {
+            view.subarray(*used, *used + n)
+                .copy_to(&mut buf[..n as usize]);
+        }
+        *used += n;
+        if *used == view.length() {
+            let buffer = view.buffer();
+            self.block = None;
+            release(&self.drain, &buffer);
+        }
+        Ok(n as usize)
+    }
+}
+
+/// Frees a used block now. Left to the garbage collector, blocks pile up:
+/// the worker spends the whole job inside one call into WebAssembly and
+/// allocates almost nothing on the JavaScript heap, so the collector seldom
+/// runs, and every read is a fresh `ArrayBuffer` — opening 1 GiB grew the
+/// page's process by 230–250 MiB, against 25–45 MiB with this
+/// (docs/PERFORMANCE.md). Transferring the buffer into a channel whose other
+/// end is closed takes its memory away from it, and the channel drops it.
+/// (`ArrayBuffer.prototype.transfer` is no help: it detaches the script's
+/// view only, the browser's copy still waits for the collector, which then
+/// no longer counts it, and nothing was freed at all.)
+fn release(drain: &MessagePort, buffer: &ArrayBuffer) {
+    let _ = drain.post_message_with_transferable(&JsValue::NULL, &Array::of1(buffer));
+}
+
+/// A message port whose other end is closed: what is sent there is dropped.
+fn drain() -> io::Result<MessagePort> {
+    let channel = MessageChannel::new().map_err(js_io)?;
+    channel.port2().close();
+    Ok(channel.port1())
+}
+
+/// The bytes `start..end` of `blob`, read synchronously.
+fn read_range(
+    reader: &FileReaderSync,
+    blob: &Blob,
+    start: f64,
+    end: f64,
+) -> io::Result<ArrayBuffer> {
+    let slice = blob.slice_with_f64_and_f64(start, end).map_err(js_io)?;
+    let bytes = reader.read_as_array_buffer(&slice).map_err(js_io)?;
+    bytes
+        .dyn_into::<ArrayBuffer>()
+        .map_err(|_| io::Error::other("the browser read no bytes"))
 }
 
 #[wasm_bindgen]

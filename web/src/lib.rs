@@ -17,6 +17,8 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+#[cfg(feature = "bench")]
+pub mod bench;
 mod io;
 mod open;
 mod outputs;
@@ -242,10 +244,10 @@ pub fn open_text(
     let pass = passphrase(passphrase_text)?;
     with_progress(progress, || {
         let keyring = Keyring::new(pass, KdfCap::lifted_if(lift_kdf_cap));
-        if let Ok(sealed) = armor::dearmor(text.as_bytes()) {
-            if let Ok(info) = inspect(&mut &sealed[..]) {
-                report("key", 0.0, f64::NAN, 0, 1, &key_detail(&info.kdf));
-            }
+        if let Ok(sealed) = armor::dearmor(text.as_bytes())
+            && let Ok(info) = inspect(&mut &sealed[..])
+        {
+            report("key", 0.0, f64::NAN, 0, 1, &key_detail(&info.kdf));
         }
         let (metadata, plain) = armor::open_text(text.as_bytes(), &keyring, &control(0, 1))
             .map_err(|e| thrown(failure(&e, true)))?;
@@ -259,6 +261,7 @@ pub fn open_text(
         if metadata.kind == ContentKind::Folder {
             name.push_str(".tar");
         }
+        let name = tgseal_core::names::download_name(&name);
         Ok(object(&[
             ("kind", "file".into()),
             ("name", name.into()),

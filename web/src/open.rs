@@ -4,12 +4,12 @@
 //! files and streams them through the core's `Decryptor`.
 
 use std::collections::BTreeMap;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, Read};
 
 use tgseal_core::armor::{Armored, MAX_TEXT};
 use tgseal_core::recognise::{SNIFF_LEN, SealedShape, recognise};
 use tgseal_core::split::{PART_HEADER_LEN, PartFile, check_set, parse_part_name, parts_base};
-use tgseal_core::{ContentKind, Control, DecryptOptions, Decryptor, Error, Keyring, names};
+use tgseal_core::{ContentKind, Control, DecryptOptions, Decryptor, Keyring, names};
 use web_sys::File;
 
 use crate::io::{BlobReader, SinkWriter};
@@ -56,9 +56,8 @@ impl Sealed {
     /// The sealed bytes.
     pub(crate) fn reader(&self) -> tgseal_core::Result<Box<dyn Read>> {
         Ok(match self {
-            Sealed::Binary(file) => {
-                Box::new(BufReader::with_capacity(1 << 20, BlobReader::new(file)?))
-            }
+            // BlobReader hands out its blocks directly: a BufReader would copy once more.
+            Sealed::Binary(file) => Box::new(BlobReader::new(file)?),
             Sealed::Armored(file) => Box::new(Armored::open(|| {
                 Ok(BufReader::with_capacity(1 << 20, BlobReader::new(file)?))
             })?),
@@ -70,8 +69,7 @@ impl Sealed {
                     let payload = file
                         .slice_with_f64_and_f64(start, start + *len as f64)
                         .map_err(crate::io::js_io)?;
-                    let reader = BufReader::with_capacity(1 << 20, BlobReader::new(&payload)?);
-                    chained = Box::new(chained.chain(reader));
+                    chained = Box::new(chained.chain(BlobReader::new(&payload)?));
                 }
                 chained
             }
@@ -159,14 +157,12 @@ pub fn open(
         // every system's file manager opens (FORMAT.md §4.3).
         name.push_str(".tar");
     }
+    let name = names::download_name(&name);
     let start = sink.position();
-    {
-        let mut out = BufWriter::with_capacity(1 << 20, &mut *sink);
-        decryptor
-            .decrypt_to_with(&mut out, &options, control)
-            .map_err(tgseal_core::lift)?;
-        out.flush().map_err(Error::from)?;
-    }
+    // Whole verified chunks (256 KiB) go straight to the staging file.
+    decryptor
+        .decrypt_to_with(&mut *sink, &options, control)
+        .map_err(tgseal_core::lift)?;
     Ok(Opened::Staged(Output {
         name,
         start,

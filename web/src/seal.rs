@@ -6,9 +6,7 @@ use std::io::{BufWriter, Write};
 use std::time::{Duration, UNIX_EPOCH};
 
 use tgseal_core::armor::ArmorWriter;
-use tgseal_core::{
-    Control, EncryptOptions, Error, MasterKey, Metadata, ShapeOptions, encrypt, names,
-};
+use tgseal_core::{Control, EncryptOptions, MasterKey, Metadata, ShapeOptions, encrypt, names};
 use web_sys::File;
 
 use crate::io::{BlobReader, SinkWriter};
@@ -34,15 +32,13 @@ pub fn seal_file(
     let metadata = shape.shaped(&metadata_for(file))?;
     let name = shape.output_name(&names::sealed_name(&file.name()))?;
     let options = EncryptOptions::default().with_threads(1);
+    // Whole sealed chunks go straight to the staging file (armor's short
+    // lines are buffered).
     let mut input = BlobReader::new(file)?;
     let start = sink.position();
     if let Some(limit) = shape.split {
         let mut parts = PartCutter::new(sink, limit)?;
-        {
-            let mut out = BufWriter::with_capacity(1 << 20, &mut parts);
-            encrypt(master, &metadata, &mut input, &mut out, &options, control)?;
-            out.flush()?;
-        }
+        encrypt(master, &metadata, &mut input, &mut parts, &options, control)?;
         return Ok(parts.finish(&name)?);
     }
     if shape.armor {
@@ -57,9 +53,7 @@ pub fn seal_file(
         )?;
         armored.finish()?.flush()?;
     } else {
-        let mut out = BufWriter::with_capacity(1 << 20, &mut *sink);
-        encrypt(master, &metadata, &mut input, &mut out, &options, control)?;
-        out.flush().map_err(Error::from)?;
+        encrypt(master, &metadata, &mut input, &mut *sink, &options, control)?;
     }
     Ok(vec![Output {
         name,

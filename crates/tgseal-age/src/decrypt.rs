@@ -9,7 +9,7 @@ use age::secrecy::SecretString;
 use tgseal_core::{Control, Passphrase, Summary};
 
 use crate::detect::{
-    Encoding, armor_begins_properly, bad_begin_line, skip_leading_whitespace, sniff,
+    Encoding, armor_begins_properly, bad_begin_line, declares_v1, skip_leading_whitespace, sniff,
 };
 use crate::encrypt::one_scrypt_at_a_time;
 use crate::error::{Error, Result, from_decrypt, from_io};
@@ -80,8 +80,16 @@ pub fn decrypt(
             }
         }
     }
-    let decryptor = age::Decryptor::new_buffered(age::armor::ArmoredReader::new(input))
-        .map_err(|e| from_decrypt(e, false, 0))?;
+    let v1 = declares_v1(&prefix_head);
+    let decryptor =
+        age::Decryptor::new_buffered(age::armor::ArmoredReader::new(input)).map_err(|e| {
+            match from_decrypt(e, false, 0) {
+                // The age crate reads a v1 header it cannot parse as an unknown
+                // version: with a v1 version line, the header is damaged.
+                Error::UnsupportedVersion if v1 => Error::BadHeader,
+                other => other,
+            }
+        })?;
     control.check()?;
     let reader = match with {
         DecryptWith::Passphrase {
@@ -155,13 +163,58 @@ fn copy_plaintext(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::{Armor, EncryptTo, generate_identity, parse_recipient};
+    use crate::{Armor, EncryptTo, Identities, generate_identity, parse_recipient};
 
     fn sealed_to(public: &str, plain: &[u8], armor: Armor) -> Vec<u8> {
         let to = EncryptTo::Recipients(vec![parse_recipient(public).unwrap()]);
         let mut out = Vec::new();
         crate::encrypt(&mut &plain[..], &mut out, &to, armor, &Control::new(), None).unwrap();
         out
+    }
+
+    #[test]
+    fn a_damaged_v1_header_is_damage_not_an_unknown_version() {
+        let key = generate_identity();
+        let dir = tempfile::tempdir().unwrap();
+        let key_file = dir.path().join("key.txt");
+        std::fs::write(&key_file, key.file_text.as_bytes()).unwrap();
+        let mut identities = Identities::new();
+        identities.add_file(&key_file, &|_| None).unwrap();
+        // A character that is not base64 in the stanza's body line: the v1
+        // version line stays intact, the header no longer parses.
+        let mut damaged = sealed_to(&key.public_key, b"x", Armor::Binary);
+        let body = damaged
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(1);
+        let at = body.map(|(i, _)| i + 1).unwrap();
+        damaged[at] = b'!';
+        let mut armored = Vec::new();
+        {
+            let mut writer = age::armor::ArmoredWriter::wrap_output(
+                &mut armored,
+                age::armor::Format::AsciiArmor,
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut writer, &damaged).unwrap();
+            writer.finish().unwrap();
+        }
+        for (armor, damaged) in [(Armor::Binary, damaged), (Armor::Armored, armored)] {
+            let err = decrypt(
+                &damaged[..],
+                &mut Vec::new(),
+                DecryptWith::Identities(&identities),
+                &Control::new(),
+                None,
+            )
+            .unwrap_err();
+            assert!(
+                !matches!(err, Error::UnsupportedVersion),
+                "{armor:?}: {err}"
+            );
+            assert!(err.is_authentication_failure(), "{armor:?}: {err}");
+        }
     }
 
     #[test]

@@ -160,6 +160,23 @@ pub fn inspect(mut input: impl BufRead) -> Result<HeaderSummary> {
     })
 }
 
+/// Whether `prefix` (the first bytes of an age file, binary or armored)
+/// starts with the version line `age-encryption.org/v1`. The age crate says
+/// "unknown format" for any header it cannot parse as v1, also a damaged v1
+/// header: this tells the two apart.
+pub(crate) fn declares_v1(prefix: &[u8]) -> bool {
+    const V1: &[u8; 22] = b"age-encryption.org/v1\n";
+    match sniff(prefix) {
+        Some(Encoding::Binary) => prefix.starts_with(V1),
+        Some(Encoding::Armored) => {
+            let mut reader = age::armor::ArmoredReader::new(skip_whitespace(prefix));
+            let mut head = [0u8; 22];
+            tgseal_core::read_up_to(&mut reader, &mut head).is_ok_and(|n| n == 22 && &head == V1)
+        }
+        None => false,
+    }
+}
+
 pub(crate) fn bad_begin_line() -> Error {
     Error::BadArmor("its first line is not -----BEGIN AGE ENCRYPTED FILE-----".into())
 }
@@ -209,6 +226,19 @@ mod tests {
         ));
         assert_eq!(sniff(b"tgseal\x01"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn the_v1_version_line_is_found_in_binary_and_armor() {
+        assert!(declares_v1(b"age-encryption.org/v1\n-> X25519 damaged!"));
+        assert!(!declares_v1(b"age-encryption.org/v2\n-> X"));
+        // base64("age-encryption.org/v1\n-> X25519 ") on the first armor line.
+        let armored =
+            b"-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSA=\n";
+        assert!(declares_v1(armored));
+        let v2 =
+            b"-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YyCi0+IFgyNTUxOSA=\n";
+        assert!(!declares_v1(v2));
     }
 
     #[test]

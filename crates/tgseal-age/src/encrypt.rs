@@ -119,14 +119,14 @@ pub fn encrypt(
         done += n as u64;
         control.report(done, input_len);
     }
-    if let Some(expected) = input_len {
-        if expected != done {
-            return Err(tgseal_core::Error::InputChanged {
-                expected,
-                actual: done,
-            }
-            .into());
+    if let Some(expected) = input_len
+        && expected != done
+    {
+        return Err(tgseal_core::Error::InputChanged {
+            expected,
+            actual: done,
         }
+        .into());
     }
     writer.finish()?.finish()?.flush()?;
     Ok(Summary {

@@ -16,8 +16,9 @@ pub enum Error {
     /// An age file of a format version this build does not know.
     #[error("unsupported age format version (the file was made by a newer age?)")]
     UnsupportedVersion,
-    /// The header is malformed (a stanza, the MAC line, a recipient's arguments).
-    #[error("the age file's header is malformed")]
+    /// The header is malformed (a stanza, the MAC line, a recipient's
+    /// arguments): the file was damaged or changed.
+    #[error("the age file is damaged or was tampered with (its header is malformed)")]
     BadHeader,
     /// The header holds a passphrase (scrypt) stanza beside other stanzas,
     /// which the age specification forbids.
@@ -165,6 +166,7 @@ impl Error {
     pub fn is_authentication_failure(&self) -> bool {
         match self {
             Error::HeaderMac
+            | Error::BadHeader
             | Error::NoMatchingIdentity
             | Error::WrongPassphrase
             | Error::Tampered

@@ -60,6 +60,12 @@ pub enum Error {
         /// Bytes actually read.
         actual: u64,
     },
+    /// The input file was written to while it was being encrypted: its size
+    /// or modification time at the end differs from the start.
+    #[error(
+        "the input was modified while it was being encrypted (its size or modification time changed); nothing was written: encrypt it again once nothing writes to it"
+    )]
+    InputModified,
     /// The output file exists and overwriting was not allowed.
     #[error("{} already exists", escape_path(.0))]
     OutputExists(std::path::PathBuf),
@@ -125,7 +131,7 @@ impl Error {
             Error::InvalidKdfParams(_) => "invalid_kdf_params",
             Error::EmptyPassphrase | Error::PassphraseNotUtf8 => "bad_passphrase",
             Error::InvalidName(_) => "invalid_name",
-            Error::InputChanged { .. } => "input_changed",
+            Error::InputChanged { .. } | Error::InputModified => "input_changed",
             Error::OutputExists(_) => "output_exists",
             Error::OutputIsInput(_) => "output_is_input",
             Error::UnsafeArchive(_) => "unsafe_archive",

@@ -55,6 +55,23 @@ pub fn restored_name(stored: &str, sealed_name: &str) -> String {
     }
 }
 
+/// The longest name a browser download is offered under. Browsers save to
+/// `NAME.crdownload` (Chromium) or `NAME.part` (Firefox) first and may add
+/// ` (1)` to avoid a clash; on Linux a 254-byte restored name then exceeds
+/// the 255-byte limit and the download fails without a word.
+pub const MAX_DOWNLOAD_NAME: usize = 200;
+
+/// `name` (a restored name, or one with `.tar` added) as a browser download
+/// may be named: at most [`MAX_DOWNLOAD_NAME`] bytes, whole characters, the
+/// extension kept.
+pub fn download_name(name: &str) -> String {
+    if name.len() <= MAX_DOWNLOAD_NAME {
+        name.to_owned()
+    } else {
+        crate::untrusted::shorten(name, MAX_DOWNLOAD_NAME)
+    }
+}
+
 /// Keeps the last path component, drops control, bidirectional and other
 /// invisible characters, shortens a name too long for a file system; refuses
 /// what could not be a file name (empty, `.`, `..`). A sealed file's stored
@@ -151,5 +168,72 @@ mod tests {
         );
         assert_eq!(restored_name("", "blob"), "blob.decrypted");
         assert_eq!(sealed_name("a.pdf"), "a.pdf.tgseal");
+    }
+
+    #[test]
+    fn download_names_leave_room_for_the_browsers_suffixes() {
+        assert_eq!(download_name("report.pdf"), "report.pdf");
+        let long = format!("{}.tar", "ж".repeat(127));
+        let short = download_name(&long);
+        assert!(short.len() <= MAX_DOWNLOAD_NAME, "{}", short.len());
+        assert!(short.len() + ".crdownload (1)".len() <= 255);
+        assert!(short.ends_with(".tar") && short.starts_with("жж"));
+    }
+
+    /// What [`safe_base_name`] does on Windows, tested on every machine.
+    fn restored_on_windows(stored: &str) -> Option<String> {
+        safe_base_name(stored).and_then(|name| windows_safe_name(&name))
+    }
+
+    #[test]
+    fn names_invalid_on_windows_are_made_valid() {
+        let cases = [
+            // paths with backslashes and drive letters: the last component
+            ("C:\\Users\\a\\report.pdf", "report.pdf"),
+            ("\\\\server\\share\\b.txt", "b.txt"),
+            ("D:/photos/x.jpg", "x.jpg"),
+            // drive-relative and stream names: no ':' survives
+            ("C:report.pdf", "C_report.pdf"),
+            ("notes.txt:hidden", "notes.txt_hidden"),
+            ("a:b", "a_b"),
+            // characters Windows refuses
+            ("what? <really> \"yes\" | *", "what_ _really_ _yes_ _ _"),
+            // trailing dots and spaces
+            ("report.", "report"),
+            ("report.pdf . .", "report.pdf"),
+            // device names, with or without extension, in any case
+            ("CON", "_CON"),
+            ("con.txt", "_con.txt"),
+            ("Nul.tar.gz", "_Nul.tar.gz"),
+            ("COM1", "_COM1"),
+            ("lpt9.log", "_lpt9.log"),
+            ("COM\u{b9}", "_COM\u{b9}"),
+            ("AUX .txt", "_AUX .txt"),
+            ("CONOUT$", "_CONOUT$"),
+            // close to a device name, but not one
+            ("CONSOLE.txt", "CONSOLE.txt"),
+            ("COM10", "COM10"),
+            ("LPT", "LPT"),
+            ("xcon", "xcon"),
+            // nothing left: the caller falls back to the sealed file's name
+        ];
+        for (stored, expected) in cases {
+            assert_eq!(
+                restored_on_windows(stored).as_deref(),
+                Some(expected),
+                "{stored:?}"
+            );
+        }
+        for stored in ["...", ". .", "a\\..", "C:\\", "?"] {
+            let restored = restored_on_windows(stored);
+            assert!(
+                restored.as_deref().is_none_or(|n| n == "_"),
+                "{stored:?} -> {restored:?}"
+            );
+        }
+        // Already valid names pass unchanged, so on Windows the rule is idempotent.
+        for name in ["report.pdf", "_CON", "C_report.pdf", "Ünïcödé файл.txt"] {
+            assert_eq!(windows_safe_name(name).as_deref(), Some(name));
+        }
     }
 }

@@ -142,7 +142,7 @@ pub fn restored_name(stored: &str) -> Option<RestoredName> {
 /// `name` cut to at most `max` bytes on a character boundary, keeping its
 /// extension (the last `.` and what follows, when short and not the whole
 /// name), so that the file still opens with the right program.
-fn shorten(name: &str, max: usize) -> String {
+pub(crate) fn shorten(name: &str, max: usize) -> String {
     let extension = name
         .rfind('.')
         .filter(|&dot| dot > 0 && name.len() - dot <= MAX_KEPT_EXTENSION)

@@ -13,31 +13,58 @@ pub use tgseal_core::names::SEALED_EXTENSION;
 /// An output file under construction: a temporary file in the target's folder
 /// that becomes the target only on [`AtomicFile::commit`]. Dropped without a
 /// commit, it deletes itself, so a failure leaves nothing behind.
+///
+/// A target that is a device or a FIFO (`/dev/null`, `/dev/stdout`, a named
+/// pipe) is never replaced: it is written through, as `-o -` writes
+/// standard output — not atomically, so a failure part way leaves what was
+/// already written (only authenticated bytes are ever written).
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    out: Out,
     target: PathBuf,
     overwrite: bool,
 }
 
+enum Out {
+    /// The temporary beside the target, listed for removal on a signal.
+    Temp(tempfile::NamedTempFile, crate::temps::Listed),
+    /// The device or FIFO itself.
+    Through(File),
+}
+
 impl AtomicFile {
     /// Starts writing `target`. Fails early with [`Error::OutputExists`] if the
-    /// target exists and `overwrite` is false.
+    /// target exists and `overwrite` is false (a device or FIFO is written
+    /// through, not replaced, and needs no `overwrite`).
     pub fn create(target: &Path, overwrite: bool) -> Result<Self> {
+        if is_special(target) {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile {
+                out: Out::Through(file),
+                target: target.to_path_buf(),
+                overwrite,
+            });
+        }
         refuse_existing(target, overwrite)?;
+        let dir = parent_dir(target);
+        crate::temps::clean_stale(dir);
         let temp = tempfile::Builder::new()
             .prefix(&temp_prefix(target))
-            .suffix(".tmp")
-            .tempfile_in(parent_dir(target))?;
+            .suffix(crate::temps::TEMP_SUFFIX)
+            .tempfile_in(dir)?;
+        let listed = crate::temps::hold(temp.as_file(), temp.path());
         Ok(AtomicFile {
-            temp,
+            out: Out::Temp(temp, listed),
             target: target.to_path_buf(),
             overwrite,
         })
     }
 
-    /// The temporary file to write into.
+    /// The file to write into.
     pub fn file(&mut self) -> &mut File {
-        self.temp.as_file_mut()
+        match &mut self.out {
+            Out::Temp(temp, _) => temp.as_file_mut(),
+            Out::Through(file) => file,
+        }
     }
 
     /// The final path.
@@ -48,12 +75,16 @@ impl AtomicFile {
     /// Flushes to disk and moves the file into place. Without `overwrite`, an
     /// existing target (even one created meanwhile) is never replaced.
     pub fn commit(self) -> Result<PathBuf> {
-        self.temp.as_file().sync_all()?;
         let target = self.target;
+        let (temp, _listed) = match self.out {
+            Out::Temp(temp, listed) => (temp, listed),
+            Out::Through(_) => return Ok(target),
+        };
+        temp.as_file().sync_all()?;
         let result = if self.overwrite {
-            self.temp.persist(&target).map(drop)
+            temp.persist(&target).map(drop)
         } else {
-            self.temp.persist_noclobber(&target).map(drop)
+            temp.persist_noclobber(&target).map(drop)
         };
         match result {
             Ok(()) => Ok(target),
@@ -63,6 +94,13 @@ impl AtomicFile {
             Err(e) => Err(Error::Io(e.error)),
         }
     }
+}
+
+/// Whether `path` names (through any links) something that is neither a
+/// regular file nor a folder: a device, a FIFO, a socket. Such a target is
+/// written through, never replaced by a renamed file.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir())
 }
 
 /// The folder `path` is in: its parent, or `.` for a bare name.
@@ -83,7 +121,7 @@ pub(crate) fn refuse_existing(target: &Path, overwrite: bool) -> Result<()> {
 
 /// The name prefix of a temporary sibling of `target` (`.report.pdf.`): hidden,
 /// and recognisable as belonging to it. A long target name is cut (at a
-/// character boundary) so that the prefix, the random part and `.tmp` still
+/// character boundary) so that the prefix, the random part and the suffix still
 /// fit in a 255-byte file name.
 pub(crate) fn temp_prefix(target: &Path) -> String {
     const MAX_STEM: usize = 200;
@@ -230,76 +268,13 @@ mod tests {
     }
 
     #[test]
-    fn restored_names_are_base_names() {
+    fn restored_names_use_the_sealed_files_own_name_without_its_folder() {
+        // The rules themselves are the core's (`tgseal_core::names`); here
+        // only the path of the sealed file is new.
         let sealed = Path::new("/x/holiday.jpg.tgseal");
-        assert_eq!(restored_name("report.pdf", sealed), "report.pdf");
         assert_eq!(restored_name("../../etc/passwd", sealed), "passwd");
-        assert_eq!(restored_name("C:\\Users\\a\\b.txt", sealed), "b.txt");
         assert_eq!(restored_name("..", sealed), "holiday.jpg");
-        assert_eq!(restored_name("", sealed), "holiday.jpg");
-        assert_eq!(restored_name("bad\u{7}\nname", sealed), "badname");
-        assert_eq!(
-            restored_name("invoice\u{202e}gpj.exe", sealed),
-            "invoicegpj.exe"
-        );
-        assert_eq!(restored_name("", Path::new("blob")), "blob.decrypted");
-    }
-
-    /// What [`safe_base_name`] does on Windows, tested on every machine.
-    fn restored_on_windows(stored: &str) -> Option<String> {
-        safe_base_name(stored).and_then(|name| windows_safe_name(&name))
-    }
-
-    #[test]
-    fn names_invalid_on_windows_are_made_valid() {
-        let cases = [
-            // paths with backslashes and drive letters: the last component
-            ("C:\\Users\\a\\report.pdf", "report.pdf"),
-            ("\\\\server\\share\\b.txt", "b.txt"),
-            ("D:/photos/x.jpg", "x.jpg"),
-            // drive-relative and stream names: no ':' survives
-            ("C:report.pdf", "C_report.pdf"),
-            ("notes.txt:hidden", "notes.txt_hidden"),
-            ("a:b", "a_b"),
-            // characters Windows refuses
-            ("what? <really> \"yes\" | *", "what_ _really_ _yes_ _ _"),
-            // trailing dots and spaces
-            ("report.", "report"),
-            ("report.pdf . .", "report.pdf"),
-            // device names, with or without extension, in any case
-            ("CON", "_CON"),
-            ("con.txt", "_con.txt"),
-            ("Nul.tar.gz", "_Nul.tar.gz"),
-            ("COM1", "_COM1"),
-            ("lpt9.log", "_lpt9.log"),
-            ("COM\u{b9}", "_COM\u{b9}"),
-            ("AUX .txt", "_AUX .txt"),
-            ("CONOUT$", "_CONOUT$"),
-            // close to a device name, but not one
-            ("CONSOLE.txt", "CONSOLE.txt"),
-            ("COM10", "COM10"),
-            ("LPT", "LPT"),
-            ("xcon", "xcon"),
-            // nothing left: the caller falls back to the sealed file's name
-        ];
-        for (stored, expected) in cases {
-            assert_eq!(
-                restored_on_windows(stored).as_deref(),
-                Some(expected),
-                "{stored:?}"
-            );
-        }
-        for stored in ["...", ". .", "a\\..", "C:\\", "?"] {
-            let restored = restored_on_windows(stored);
-            assert!(
-                restored.as_deref().is_none_or(|n| n == "_"),
-                "{stored:?} -> {restored:?}"
-            );
-        }
-        // Already valid names pass unchanged, so on Windows the rule is idempotent.
-        for name in ["report.pdf", "_CON", "C_report.pdf", "Ünïcödé файл.txt"] {
-            assert_eq!(windows_safe_name(name).as_deref(), Some(name));
-        }
+        assert_eq!(restored_name("", Path::new("/x/blob")), "blob.decrypted");
     }
 
     #[cfg(windows)]

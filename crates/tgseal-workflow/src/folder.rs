@@ -202,11 +202,32 @@ pub fn extract_sealed<R: Read + Send>(
     options: &DecryptOptions,
     control: &Control,
 ) -> Result<(Summary, Vec<String>)> {
+    if crate::files::is_special(target) {
+        return Err(Error::Io(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "this sealed file holds a folder, which cannot be written to a device or a pipe; choose a folder path",
+        )));
+    }
     crate::files::refuse_existing(target, overwrite)?;
-    let temp = tempfile::Builder::new()
-        .prefix(&crate::files::temp_prefix(target))
-        .suffix(".tmp")
-        .tempdir_in(crate::files::parent_dir(target))?;
+    let dir = crate::files::parent_dir(target);
+    crate::temps::clean_stale(dir);
+    let prefix = crate::files::temp_prefix(target);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(crate::temps::TEMP_SUFFIX);
+    // Owner only while it fills, like a file's temporary: what is inside has
+    // not all verified yet. The archive's own modes are applied at the end.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o700));
+    }
+    let temp = builder.tempdir_in(dir)?;
+    // Locked through an open handle where folders can be opened (Unix).
+    let handle = fs::File::open(temp.path()).ok();
+    let _listed = match &handle {
+        Some(file) => crate::temps::hold(file, temp.path()),
+        None => crate::temps::Listed::new(temp.path()),
+    };
     let (writer, reader) = pipe();
     let (opened, extracted) = std::thread::scope(|scope| {
         let opener = scope.spawn(move || {

@@ -4,7 +4,8 @@
 //! name, so renamed downloads still open. Every front end asks here, once.
 
 use std::collections::HashSet;
-use std::io::{BufRead, Read, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use tgseal_age::{DecryptWith, Identities};
@@ -13,13 +14,14 @@ use tgseal_core::lift;
 use tgseal_core::split::{PART_MAGIC, parse_part_name};
 use tgseal_core::{Control, DecryptOptions, Decryptor, KdfCap, Keyring, MAGIC, Summary};
 
+use crate::age::files::age_output_name;
 use crate::age::input::{AgeInput, Unlock as AgeUnlock};
 use crate::age::parts::is_age_part;
 use crate::batch::{Outcome, decrypt_opened};
 use crate::claims::Claims;
 use crate::files::{AtomicFile, DecryptTarget, parent_dir};
 use crate::parts::is_part_file;
-use crate::sealed::SealedInput;
+use crate::sealed::{SealedInput, restore_target};
 use crate::{Error, Result};
 
 /// What a path holds.
@@ -29,6 +31,11 @@ pub enum Input {
     Sealed(SealedInput),
     /// An age file, whole or in raw parts.
     Age(AgeInput),
+    /// A pipe, a FIFO or a device named by a path (`<(cat x)`, `/dev/stdin`):
+    /// what it holds is read once, when it is opened, and recognised then,
+    /// as standard input is. Reading ahead to recognise it would consume
+    /// what a second open can no longer read.
+    Pipe(PathBuf),
     /// Anything else: a file or folder to seal.
     Plain(PathBuf),
 }
@@ -49,6 +56,10 @@ impl Input {
     /// folder of nothing but its parts), else plain content. A part whose
     /// siblings are missing or inconsistent is an error naming the part.
     pub fn recognise(path: &Path) -> Result<Input> {
+        let meta = std::fs::metadata(path)?;
+        if !meta.is_file() && !meta.is_dir() {
+            return Ok(Input::Pipe(path.to_path_buf()));
+        }
         if let Some(sealed) = SealedInput::recognise(path)? {
             return Ok(Input::Sealed(sealed));
         }
@@ -80,7 +91,17 @@ impl Input {
         match self {
             Input::Sealed(sealed) => sealed.name_source(),
             Input::Age(age) => age.name_source().to_path_buf(),
-            Input::Plain(path) => path.clone(),
+            Input::Plain(path) | Input::Pipe(path) => path.clone(),
+        }
+    }
+
+    /// The folder an output goes to when none was chosen: beside the input,
+    /// or the current folder for a pipe (whose folder, such as `/dev/fd`,
+    /// takes no files).
+    pub fn default_folder(&self) -> PathBuf {
+        match self {
+            Input::Pipe(_) => PathBuf::from("."),
+            other => parent_dir(&other.name_source()).to_path_buf(),
         }
     }
 
@@ -89,7 +110,7 @@ impl Input {
         match self {
             Input::Sealed(sealed) => sealed.file_count(),
             Input::Age(age) => age.file_count(),
-            Input::Plain(_) => 1,
+            Input::Plain(_) | Input::Pipe(_) => 1,
         }
     }
 
@@ -100,6 +121,8 @@ impl Input {
         match self {
             Input::Sealed(_) => true,
             Input::Age(age) => matches!(age_unlock(age, identities), Ok(AgeUnlock::Passphrase)),
+            // Unknown until read, as for standard input.
+            Input::Pipe(_) => identities.is_empty(),
             Input::Plain(_) => false,
         }
     }
@@ -133,6 +156,21 @@ impl Input {
                 }
                 Ok(Outcome::file(output, summary, notes))
             }
+            Input::Pipe(path) => {
+                let dest = match target {
+                    DecryptTarget::Folder(dir) => Dest::Folder {
+                        dir,
+                        name_source: path,
+                        claims,
+                    },
+                    DecryptTarget::Path(output) => {
+                        claims.refuse_input(output, [path.as_path()])?;
+                        Dest::Path(output)
+                    }
+                };
+                let reader = Box::new(BufReader::with_capacity(1 << 20, File::open(path)?));
+                open_reader(reader, dest, overwrite, false, unlock, options, control)
+            }
             Input::Plain(path) => Err(not_sealed(path)),
         }
     }
@@ -161,6 +199,12 @@ impl Input {
                 let summary = age.decrypt_to(&mut *output, with, control)?;
                 output.flush()?;
                 Ok(summary)
+            }
+            Input::Pipe(path) => {
+                let reader = Box::new(BufReader::with_capacity(1 << 20, File::open(path)?));
+                let dest = Dest::Writer(output);
+                let outcome = open_reader(reader, dest, false, false, unlock, options, control)?;
+                Ok(outcome.summary)
             }
             Input::Plain(path) => Err(not_sealed(path)),
         }
@@ -268,8 +312,39 @@ pub enum StreamTarget<'a> {
 /// caller was told so). One part of a split file or one piece of a text
 /// message cannot find its siblings from a stream, and is refused.
 pub fn open_stream(
-    mut input: Box<dyn BufRead + Send>,
+    input: Box<dyn BufRead + Send>,
     target: StreamTarget<'_>,
+    overwrite: bool,
+    age: bool,
+    unlock: &Unlock<'_>,
+    options: &DecryptOptions,
+    control: &Control,
+) -> Result<Outcome> {
+    let dest = match target {
+        StreamTarget::Path(path) => Dest::Path(path),
+        StreamTarget::Writer(output) => Dest::Writer(output),
+    };
+    open_reader(input, dest, overwrite, age, unlock, options, control)
+}
+
+/// Where a stream read once (standard input, a pipe) is opened to.
+enum Dest<'a> {
+    /// A writer, not atomic.
+    Writer(&'a mut dyn Write),
+    /// A file, written atomically.
+    Path(&'a Path),
+    /// A folder, under the restored name (or the pipe's own).
+    Folder {
+        dir: &'a Path,
+        name_source: &'a Path,
+        claims: &'a Claims,
+    },
+}
+
+/// [`open_stream`] for every kind of destination.
+fn open_reader(
+    mut input: Box<dyn BufRead + Send>,
+    dest: Dest<'_>,
     overwrite: bool,
     age: bool,
     unlock: &Unlock<'_>,
@@ -288,23 +363,33 @@ pub fn open_stream(
     };
     if let StreamKind::Age = kind {
         let with = age_with(fallback_unlock(unlock.identities), unlock)?;
-        return match target {
-            StreamTarget::Writer(output) => {
+        let named;
+        let path = match dest {
+            Dest::Writer(output) => {
                 let summary = tgseal_age::decrypt(input, &mut *output, with, control, None)?;
                 output.flush()?;
-                Ok(Outcome::stream(summary))
+                return Ok(Outcome::stream(summary));
             }
-            StreamTarget::Path(path) => {
-                let mut out = AtomicFile::create(path, overwrite)?;
-                let summary = {
-                    let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
-                    let summary = tgseal_age::decrypt(input, &mut writer, with, control, None)?;
-                    writer.flush()?;
-                    summary
-                };
-                Ok(Outcome::file(out.commit()?, summary, Vec::new()))
+            Dest::Path(path) => path,
+            Dest::Folder {
+                dir,
+                name_source,
+                claims,
+            } => {
+                // An age file stores no name: named after the pipe.
+                named = claims.claim(&dir.join(age_output_name(name_source)));
+                claims.refuse_input(&named, [name_source])?;
+                &named
             }
         };
+        let mut out = AtomicFile::create(path, overwrite)?;
+        let summary = {
+            let mut writer = std::io::BufWriter::with_capacity(1 << 20, out.file());
+            let summary = tgseal_age::decrypt(input, &mut writer, with, control, None)?;
+            writer.flush()?;
+            summary
+        };
+        return Ok(Outcome::file(out.commit()?, summary, Vec::new()));
     }
     let reader: Box<dyn Read + Send> = match kind {
         StreamKind::Armored => {
@@ -317,16 +402,30 @@ pub fn open_stream(
         _ => Box::new(input),
     };
     let decryptor = Decryptor::new(reader, keyring(unlock)?).map_err(lift)?;
-    match target {
-        StreamTarget::Writer(output) => {
+    match dest {
+        Dest::Writer(output) => {
             let summary = decryptor
                 .decrypt_to_with(&mut &mut *output, options, control)
                 .map_err(lift)?;
             output.flush()?;
             Ok(Outcome::stream(summary))
         }
-        StreamTarget::Path(path) => {
+        Dest::Path(path) => {
             Ok(decrypt_opened(decryptor, path, overwrite, options, control).map_err(lift)?)
+        }
+        Dest::Folder {
+            dir,
+            name_source,
+            claims,
+        } => {
+            let stored = decryptor.metadata().name.clone();
+            let folder = DecryptTarget::Folder(dir.to_path_buf());
+            let (output, notes) =
+                restore_target(&folder, &stored, name_source, claims, [name_source])?;
+            let mut outcome =
+                decrypt_opened(decryptor, &output, overwrite, options, control).map_err(lift)?;
+            outcome.notes.splice(0..0, notes);
+            Ok(outcome)
         }
     }
 }

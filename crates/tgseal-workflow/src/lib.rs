@@ -11,10 +11,11 @@
 //! - **open** — [`Input::open`] (or [`Input::open_to_writer`], or
 //!   [`open_stream`] for standard input) with what unlocks it ([`Unlock`]).
 //! - **around them** — the batch runner and the batch's keys ([`batch`]),
-//!   atomic output files ([`files`]), safe folder extraction ([`folder`]),
-//!   part sets on disk ([`parts`]), the checks that can fail a job before
-//!   any key is derived ([`preflight`]), the hand-off of sealed files to
-//!   Telegram Desktop ([`telegram`]), and one [`Error`] whose [`Class`] and
+//!   atomic output files ([`files`]) and their temporaries ([`temps`]),
+//!   safe folder extraction ([`folder`]), part sets on disk ([`parts`]),
+//!   the checks that can fail a job before any key is derived
+//!   ([`preflight`]), the hand-off of sealed files to Telegram Desktop
+//!   ([`telegram`]), and one [`Error`] whose [`Class`] and
 //!   [`Remedy`] each front end words in its own terms.
 //!
 //! The front ends make no format decision of their own: they turn what the
@@ -82,6 +83,7 @@ pub mod preflight;
 mod seal;
 pub mod sealed;
 pub mod telegram;
+pub mod temps;
 
 pub use batch::{BatchKeys, Outcome};
 pub use claims::Claims;

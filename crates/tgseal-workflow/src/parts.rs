@@ -36,8 +36,18 @@ pub struct PartWriter {
     overwrite: bool,
     /// The set id of §10 part headers; `None` for raw parts (no header).
     set_id: Option<[u8; 16]>,
-    finished: Vec<(tempfile::NamedTempFile, u64)>,
-    current: Option<(BufWriter<tempfile::NamedTempFile>, u64)>,
+    /// Parts written and closed (at most two part files are open at a time,
+    /// so a set of thousands of parts stays under the open-file limit): their
+    /// temporaries, which delete themselves when dropped, and payload lengths.
+    finished: Vec<(tempfile::TempPath, crate::temps::Listed, u64)>,
+    /// The first part, kept open: its lock marks the whole set's temporaries
+    /// as live (see [`crate::temps`]).
+    holder: Option<File>,
+    current: Option<(
+        BufWriter<tempfile::NamedTempFile>,
+        crate::temps::Listed,
+        u64,
+    )>,
 }
 
 impl PartWriter {
@@ -70,10 +80,8 @@ impl PartWriter {
                 format!("a part must be at least {MIN_PART_SIZE} bytes"),
             )));
         }
-        if !overwrite {
-            if let Some(existing) = existing_parts(dir, base)?.into_iter().next() {
-                return Err(Error::OutputExists(existing));
-            }
+        if !overwrite && let Some(existing) = existing_parts(dir, base)?.into_iter().next() {
+            return Err(Error::OutputExists(existing));
         }
         Ok(PartWriter {
             dir: dir.to_path_buf(),
@@ -82,6 +90,7 @@ impl PartWriter {
             overwrite,
             set_id,
             finished: Vec::new(),
+            holder: None,
             current: None,
         })
     }
@@ -96,10 +105,17 @@ impl PartWriter {
     fn start_part(&mut self) -> std::io::Result<()> {
         let number = u32::try_from(self.finished.len() + 1)
             .map_err(|_| std::io::Error::other("too many parts"))?;
+        if self.holder.is_none() {
+            crate::temps::clean_stale(or_dot(&self.dir));
+        }
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{}.", self.base))
-            .suffix(".tmp")
+            .suffix(crate::temps::TEMP_SUFFIX)
             .tempfile_in(or_dot(&self.dir))?;
+        let listed = crate::temps::hold(temp.as_file(), temp.path());
+        if self.holder.is_none() {
+            self.holder = Some(temp.as_file().try_clone()?);
+        }
         let mut out = BufWriter::with_capacity(1 << 20, temp);
         if let Some(set_id) = self.set_id {
             // Count and payload length are patched in `finish`, once known.
@@ -111,14 +127,15 @@ impl PartWriter {
             };
             out.write_all(&header.to_bytes())?;
         }
-        self.current = Some((out, 0));
+        self.current = Some((out, listed, 0));
         Ok(())
     }
 
     fn close_part(&mut self) -> std::io::Result<()> {
-        if let Some((out, len)) = self.current.take() {
+        if let Some((out, listed, len)) = self.current.take() {
             let temp = out.into_inner().map_err(|e| e.into_error())?;
-            self.finished.push((temp, len));
+            // Closed now; reopened by name in `finish`.
+            self.finished.push((temp.into_temp_path(), listed, len));
         }
         Ok(())
     }
@@ -133,8 +150,9 @@ impl PartWriter {
         let stale: Vec<PathBuf> = existing_parts(&self.dir, &self.base)?;
         let parts = std::mem::take(&mut self.finished);
         let mut prepared = Vec::with_capacity(parts.len());
-        for (number, (mut temp, payload_len)) in (1..).zip(parts) {
-            let file = temp.as_file_mut();
+        for (number, (temp, listed, payload_len)) in (1..).zip(parts) {
+            // One part file open at a time.
+            let mut file = std::fs::OpenOptions::new().write(true).open(&temp)?;
             if let Some(set_id) = self.set_id {
                 let header = PartHeader {
                     set_id,
@@ -147,10 +165,10 @@ impl PartWriter {
             }
             file.sync_all()?;
             let target = self.dir.join(part_name(&self.base, number, count));
-            prepared.push((temp, target));
+            prepared.push((temp, listed, target));
         }
         let mut published: Vec<PathBuf> = Vec::with_capacity(prepared.len());
-        for (temp, target) in prepared {
+        for (temp, _listed, target) in prepared {
             let result = if self.overwrite {
                 temp.persist(&target).map(drop)
             } else {
@@ -185,13 +203,17 @@ impl Write for PartWriter {
             return Ok(0);
         }
         let room = self.payload_per_part();
-        if self.current.as_ref().is_some_and(|(_, len)| *len >= room) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|(_, _, len)| *len >= room)
+        {
             self.close_part()?;
         }
         if self.current.is_none() {
             self.start_part()?;
         }
-        let Some((out, len)) = self.current.as_mut() else {
+        let Some((out, _, len)) = self.current.as_mut() else {
             return Err(std::io::Error::other("no part open"));
         };
         let take = usize::try_from(room - *len)
@@ -204,7 +226,7 @@ impl Write for PartWriter {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self.current.as_mut() {
-            Some((out, _)) => out.flush(),
+            Some((out, _, _)) => out.flush(),
             None => Ok(()),
         }
     }
@@ -231,10 +253,10 @@ pub fn numbered_parts(dir: &Path, base: &str) -> Result<BTreeMap<u32, Vec<PathBu
     for entry in entries {
         let entry = entry?;
         let name = entry.file_name();
-        if let Some((b, number)) = name.to_str().and_then(parse_part_name) {
-            if b == base {
-                found.entry(number).or_default().push(dir.join(&name));
-            }
+        if let Some((b, number)) = name.to_str().and_then(parse_part_name)
+            && b == base
+        {
+            found.entry(number).or_default().push(dir.join(&name));
         }
     }
     for names in found.values_mut() {
@@ -345,10 +367,11 @@ fn only_base_in(dir: &Path) -> Result<String> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((base, _)) = parse_part_name(&name) {
-            if !bases.iter().any(|b| b == base) && is_part_file(&entry.path()) {
-                bases.push(base.to_owned());
-            }
+        if let Some((base, _)) = parse_part_name(&name)
+            && !bases.iter().any(|b| b == base)
+            && is_part_file(&entry.path())
+        {
+            bases.push(base.to_owned());
         }
     }
     bases.sort();

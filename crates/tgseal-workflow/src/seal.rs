@@ -184,7 +184,7 @@ impl SealedJob<'_> {
         match source {
             Source::Stream(reader) => {
                 let metadata = Metadata::file("", None, None);
-                let (outputs, summary) = self.write(reader, &metadata, destination)?;
+                let (outputs, summary) = self.write(reader, &metadata, destination, &|| Ok(()))?;
                 Ok(Outcome {
                     outputs,
                     kind: ContentKind::File,
@@ -198,7 +198,7 @@ impl SealedJob<'_> {
                 }
                 let metadata = folder_metadata(input)?;
                 let mut reader = FolderReader::spawn(input);
-                let result = self.write(&mut reader, &metadata, destination);
+                let result = self.write(&mut reader, &metadata, destination, &|| Ok(()));
                 let ((outputs, summary), notes) = reader.finish(result)?;
                 Ok(Outcome {
                     outputs,
@@ -211,7 +211,13 @@ impl SealedJob<'_> {
                 // Unbuffered: the payload reads whole chunks.
                 let mut file = File::open(input)?;
                 let metadata = metadata_for_file(input, &file)?;
-                let (outputs, summary) = self.write(&mut file, &metadata, destination)?;
+                // Appending or truncating shows in the length read; a write
+                // in place shows only in the file's own size and time.
+                let before = Stamp::of(&file)?;
+                let reopened = file.try_clone()?;
+                let unchanged = || before.check(&reopened);
+                let (outputs, summary) =
+                    self.write(&mut file, &metadata, destination, &unchanged)?;
                 Ok(Outcome {
                     outputs,
                     kind: ContentKind::File,
@@ -224,11 +230,14 @@ impl SealedJob<'_> {
 
     /// Seals the content read from `input` (described by `metadata`) into
     /// `destination`; returns the files written and what was moved.
+    /// `unchanged` tells, before any output appears, whether the input is
+    /// still what was read.
     fn write(
         &self,
         mut input: &mut dyn Read,
         metadata: &Metadata,
         destination: Destination<'_>,
+        unchanged: &dyn Fn() -> tgseal_core::Result<()>,
     ) -> tgseal_core::Result<(Vec<PathBuf>, Summary)> {
         let metadata = self.shape.shaped(metadata)?;
         let (master, options, control) = (self.master, self.options, self.control);
@@ -251,6 +260,7 @@ impl SealedJob<'_> {
                 output.flush()?;
                 summary
             };
+            unchanged()?;
             return Ok((Vec::new(), summary));
         }
         let (dir, name) = file_target(&destination, |name| self.output_name(name))?;
@@ -258,6 +268,7 @@ impl SealedJob<'_> {
             let mut parts = PartWriter::create(&dir, &name, limit, self.overwrite)?;
             let summary = encrypt(master, &metadata, &mut input, &mut parts, options, control)?;
             parts.flush()?;
+            unchanged()?;
             return Ok((parts.finish()?, summary));
         }
         let mut out = AtomicFile::create(&dir.join(name), self.overwrite)?;
@@ -270,6 +281,7 @@ impl SealedJob<'_> {
             // Unbuffered: the payload writes whole chunks.
             encrypt(master, &metadata, &mut input, out.file(), options, control)?
         };
+        unchanged()?;
         Ok((vec![out.commit()?], summary))
     }
 
@@ -277,6 +289,32 @@ impl SealedJob<'_> {
     /// the shape names it ([`ShapeOptions::output_name`]).
     fn output_name(&self, name: &str) -> tgseal_core::Result<String> {
         self.shape.output_name(name)
+    }
+}
+
+/// A file's size and modification time, to tell whether it changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(file: &File) -> std::io::Result<Stamp> {
+        let meta = file.metadata()?;
+        Ok(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    /// [`CoreError::InputModified`] when `file` no longer has this stamp.
+    fn check(self, file: &File) -> tgseal_core::Result<()> {
+        if Stamp::of(file)? == self {
+            Ok(())
+        } else {
+            Err(CoreError::InputModified)
+        }
     }
 }
 
@@ -295,6 +333,8 @@ fn seal_age(
     shape: AgeShape<'_>,
     control: &Control,
 ) -> Result<Outcome> {
+    // The file being read, to tell whether it changed meanwhile.
+    let mut stamped = None;
     let (mut input, len): (Box<dyn Read + '_>, Option<u64>) = match source {
         Source::Stream(reader) => (Box::new(reader), None),
         Source::Path(path) => {
@@ -312,8 +352,13 @@ fn seal_age(
                 .into());
             }
             let len = stat.is_file().then_some(stat.len());
+            stamped = Some((Stamp::of(&file)?, file.try_clone()?));
             (Box::new(BufReader::with_capacity(1 << 20, file)), len)
         }
+    };
+    let unchanged = || match &stamped {
+        Some((stamp, file)) => stamp.check(file),
+        None => Ok(()),
     };
     let sealed = |outputs, summary| Outcome {
         outputs,
@@ -324,6 +369,7 @@ fn seal_age(
     if let Destination::Writer(output) = destination {
         let summary = tgseal_age::encrypt(&mut input, output, shape.to, shape.armor, control, len)?;
         output.flush()?;
+        unchanged()?;
         return Ok(sealed(Vec::new(), summary));
     }
     let (dir, name) = file_target(&destination, |name| {
@@ -347,6 +393,7 @@ fn seal_age(
             control,
             len,
         )?;
+        unchanged()?;
         return Ok(sealed(parts.finish()?, summary));
     }
     let mut out = AtomicFile::create(&dir.join(name), overwrite)?;
@@ -357,5 +404,61 @@ fn seal_age(
         writer.flush()?;
         summary
     };
+    unchanged()?;
     Ok(sealed(vec![out.commit()?], summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tgseal_core::{KdfParams, Passphrase};
+
+    #[test]
+    fn a_file_written_in_place_while_it_is_sealed_leaves_no_output() {
+        // Same size, new content: only the size and time tell (#13 item 17).
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("log.bin");
+        std::fs::write(&input, vec![1u8; 4 << 20]).unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        File::options()
+            .write(true)
+            .open(&input)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let params = KdfParams {
+            memory_kib: 64,
+            passes: 1,
+            lanes: 1,
+        };
+        let keys = BatchKeys::new(Passphrase::new("pass phrase").unwrap(), params, false).unwrap();
+        let format = Format::Sealed {
+            keys: &keys,
+            shape: ShapeOptions::default(),
+            options: EncryptOptions::default(),
+        };
+        let writer = input.clone();
+        let control = Control::new().with_progress(move |progress| {
+            if progress.done > 0 {
+                // A write in place, as a database rewrites a block.
+                let mut file = File::options().write(true).open(&writer).unwrap();
+                file.write_all(&[2u8; 16]).unwrap();
+            }
+        });
+        let destination = Destination::Named {
+            dir: dir.path(),
+            name: "log.bin.tgseal".into(),
+        };
+        let result = seal(Source::Path(&input), destination, false, &format, &control);
+        assert!(
+            matches!(result, Err(Error::Sealed(CoreError::InputModified))),
+            "{:?}",
+            result.map(|o| o.outputs)
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["log.bin"]);
+    }
 }

@@ -142,24 +142,8 @@ impl SealedInput {
         let run = || -> Result<Outcome> {
             let decryptor = Decryptor::new(self.reader()?, keyring)?;
             let stored = decryptor.metadata().name.clone();
-            let named = target.output_for(&stored, &self.name_source());
-            let mut notes = Vec::new();
-            let output = match target {
-                DecryptTarget::Folder(_) | DecryptTarget::KeepBoth(_) => {
-                    notes.extend(name_note(&stored));
-                    let claimed = claims.claim(&named);
-                    if claimed != named {
-                        notes.push(format!(
-                            "another input of this call is restored as {}; this one as {}",
-                            untrusted::escape_path(&named),
-                            untrusted::escape_path(&claimed)
-                        ));
-                    }
-                    claimed
-                }
-                DecryptTarget::Path(_) => named,
-            };
-            claims.refuse_input(&output, self.files())?;
+            let (output, notes) =
+                restore_target(target, &stored, &self.name_source(), claims, self.files())?;
             let mut outcome = decrypt_opened(decryptor, &output, overwrite, options, control)?;
             outcome.notes.splice(0..0, notes);
             if let SealedInput::Parts(set) = self {
@@ -171,6 +155,39 @@ impl SealedInput {
         };
         run().map_err(lift)
     }
+}
+
+/// Where a sealed stream that stores `stored` is restored: the target path,
+/// or the restored name in the target folder — claimed for this call (a
+/// name another input took becomes `NAME (2).EXT`) and never a file the
+/// call reads (`own`: the files this input is read from). Returns the path
+/// and what to tell the user about the name.
+pub(crate) fn restore_target<'a>(
+    target: &DecryptTarget,
+    stored: &str,
+    name_source: &Path,
+    claims: &Claims,
+    own: impl IntoIterator<Item = &'a Path>,
+) -> Result<(PathBuf, Vec<String>)> {
+    let named = target.output_for(stored, name_source);
+    let mut notes = Vec::new();
+    let output = match target {
+        DecryptTarget::Folder(_) | DecryptTarget::KeepBoth(_) => {
+            notes.extend(name_note(stored));
+            let claimed = claims.claim(&named);
+            if claimed != named {
+                notes.push(format!(
+                    "another input of this call is restored as {}; this one as {}",
+                    untrusted::escape_path(&named),
+                    untrusted::escape_path(&claimed)
+                ));
+            }
+            claimed
+        }
+        DecryptTarget::Path(_) => named,
+    };
+    claims.refuse_input(&output, own)?;
+    Ok((output, notes))
 }
 
 /// What to tell the user when the stored name could not be used as it is

@@ -57,8 +57,9 @@ pub const MAX_PIECED_TEXT: u64 = 16 << 20;
 
 /// Bytes of base64 input per body line (48 bytes → 64 characters).
 const LINE_BYTES: usize = LINE_LEN / 4 * 3;
-/// How far into the input the BEGIN line is looked for.
-const MAX_PREAMBLE: u64 = 1 << 20;
+/// §11.1: the first BEGIN line must start within this many bytes of the
+/// input (1 MiB); text that holds none there is not armored text.
+pub const MAX_PREAMBLE: u64 = 1 << 20;
 
 /// A [`Write`] that armors what it receives (§11.1). Call [`ArmorWriter::finish`]
 /// to write the last line and the END line.
@@ -147,22 +148,25 @@ pub struct ArmorReader<R> {
 }
 
 impl<R: BufRead> ArmorReader<R> {
-    /// Finds the BEGIN line (within the first MiB) and reads the piece line,
-    /// if any. No BEGIN line: [`Error::NotSealed`].
+    /// Finds the BEGIN line, which must start in the first MiB
+    /// ([`MAX_PREAMBLE`]), and reads the piece line, if any. No BEGIN line
+    /// there: [`Error::NotSealed`].
     pub fn new(mut inner: R) -> Result<Self> {
+        // A BEGIN starting at the window's last byte ends this far in.
+        let window = MAX_PREAMBLE + BEGIN.len() as u64 - 1;
         let mut line = Vec::new();
         let mut seen = 0u64;
         let carry = loop {
             line.clear();
             let n = (&mut inner)
-                .take(MAX_PREAMBLE)
+                .take(window - seen)
                 .read_until(b'\n', &mut line)?;
             seen += n as u64;
-            if n == 0 || seen > MAX_PREAMBLE + 4096 {
-                return Err(Error::NotSealed);
-            }
             if let Some(at) = find(&line, BEGIN.as_bytes()) {
                 break line.split_off(at + BEGIN.len());
+            }
+            if n == 0 || seen >= window {
+                return Err(Error::NotSealed);
             }
         };
         let mut reader = ArmorReader {
@@ -191,11 +195,9 @@ impl<R: BufRead> ArmorReader<R> {
     }
 
     fn read_piece_line(&mut self) -> Result<()> {
-        // The first non-blank text after BEGIN.
-        while self.carry[self.carry_pos..]
-            .iter()
-            .all(u8::is_ascii_whitespace)
-        {
+        // The first non-blank text after BEGIN (blank as chat apps make it:
+        // also no-break and zero-width spaces).
+        while is_blank(&self.carry[self.carry_pos..]) {
             self.carry.clear();
             self.carry_pos = 0;
             if (&mut self.inner)
@@ -206,35 +208,10 @@ impl<R: BufRead> ArmorReader<R> {
                 return Ok(());
             }
         }
-        let text = &self.carry[self.carry_pos..];
-        let start = text
-            .iter()
-            .position(|b| !b.is_ascii_whitespace())
-            .unwrap_or(0);
-        let text = &text[start..];
-        let Some(rest) = text.strip_prefix(b"Piece:") else {
-            return Ok(());
-        };
-        let bad = || Error::Tampered("the piece line is damaged");
-        let rest = trim_start(rest);
-        let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
-        let n1 = digits(rest);
-        let number: usize = parse_ascii(&rest[..n1]).ok_or_else(bad)?;
-        let rest = rest[n1..].strip_prefix(b"/").ok_or_else(bad)?;
-        let n2 = digits(rest);
-        let count: usize = parse_ascii(&rest[..n2]).ok_or_else(bad)?;
-        let rest = trim_start(&rest[n2..]);
-        if rest.len() < 16 || number == 0 || number > count || count > MAX_PIECES {
-            return Err(bad());
+        if let Some((piece, used)) = parse_piece_line(&self.carry[self.carry_pos..])? {
+            self.piece = Some(piece);
+            self.carry_pos += used;
         }
-        let mut id = [0u8; 8];
-        for (i, byte) in id.iter_mut().enumerate() {
-            let hex = std::str::from_utf8(&rest[2 * i..2 * i + 2]).map_err(|_| bad())?;
-            *byte = u8::from_str_radix(hex, 16).map_err(|_| bad())?;
-        }
-        self.piece = Some(Piece { number, count, id });
-        let consumed = self.carry.len() - rest.len() + 16;
-        self.carry_pos = consumed;
         Ok(())
     }
 
@@ -305,7 +282,7 @@ impl<R: BufRead> ArmorReader<R> {
             }
         }
         let whole = if self.ended {
-            if self.chars.len() % 4 != 0 {
+            if !self.chars.len().is_multiple_of(4) {
                 return Err(tampered(
                     "the armored text is incomplete or has extra characters",
                 ));
@@ -377,16 +354,123 @@ impl<R: BufRead> Read for ArmorReader<R> {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// §11.1: the invisible characters chat apps insert, ignored like white space.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
 }
 
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
-    &bytes[start..]
+/// The valid UTF-8 start of `line` (the rest cannot be a piece line).
+fn utf8_prefix(line: &[u8]) -> &str {
+    match std::str::from_utf8(line) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// Whether `line` holds nothing but white space (§11.1: any Unicode
+/// White_Space and the invisible characters).
+fn is_blank(line: &[u8]) -> bool {
+    let text = utf8_prefix(line);
+    text.len() == line.len() && text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+/// §11.2: the piece line at the start of `line` (after white space), as
+/// (piece, bytes it takes up to the end of its id); `None` when the line
+/// does not start with `Piece:`. White space is tolerated as in the body —
+/// around the fields, and invisible characters anywhere — but the fields
+/// must be written as a writer writes them: N with as many digits as M, M
+/// from 2 to 99 without leading zeros, 16 lowercase hexadecimal digits.
+fn parse_piece_line(line: &[u8]) -> Result<Option<(Piece, usize)>> {
+    let bad = || Error::Tampered("the piece line is damaged or not written as a writer writes it");
+    let mut chars = PieceChars::new(utf8_prefix(line));
+    chars.skip_space();
+    for expected in "Piece:".chars() {
+        if chars.next() != Some(expected) {
+            return Ok(None);
+        }
+    }
+    chars.skip_space();
+    let number_text = chars.digits();
+    chars.skip_space();
+    if chars.next() != Some('/') {
+        return Err(bad());
+    }
+    chars.skip_space();
+    let count_text = chars.digits();
+    if !chars.skip_space() {
+        return Err(bad());
+    }
+    let mut id = [0u8; 8];
+    for i in 0..16 {
+        let nibble = match chars.next() {
+            Some(c @ ('0'..='9' | 'a'..='f')) => c.to_digit(16).ok_or_else(bad)?,
+            _ => return Err(bad()),
+        };
+        id[i / 2] |= (nibble as u8) << if i % 2 == 0 { 4 } else { 0 };
+    }
+    let number = parse_ascii(number_text.as_bytes()).ok_or_else(bad)?;
+    let count = parse_ascii(count_text.as_bytes()).ok_or_else(bad)?;
+    let canonical = !count_text.starts_with('0') && number_text.len() == count_text.len();
+    if !canonical || !(2..=MAX_PIECES).contains(&count) || number == 0 || number > count {
+        return Err(bad());
+    }
+    Ok(Some((Piece { number, count, id }, chars.end)))
+}
+
+/// The characters of a piece line without the invisible ones, and where
+/// the last one taken ends (a byte offset into the line).
+struct PieceChars<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    end: usize,
+}
+
+impl<'a> PieceChars<'a> {
+    fn new(text: &'a str) -> Self {
+        PieceChars {
+            chars: text.char_indices().peekable(),
+            end: 0,
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        while let Some(&(_, c)) = self.chars.peek() {
+            if !is_invisible(c) {
+                return Some(c);
+            }
+            self.chars.next();
+        }
+        None
+    }
+
+    fn next(&mut self) -> Option<char> {
+        self.peek()?;
+        let (at, c) = self.chars.next()?;
+        self.end = at + c.len_utf8();
+        Some(c)
+    }
+
+    /// Skips white space; whether there was any.
+    fn skip_space(&mut self) -> bool {
+        let mut skipped = false;
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.next();
+            skipped = true;
+        }
+        skipped
+    }
+
+    fn digits(&mut self) -> String {
+        let mut out = String::new();
+        while let Some(c) = self.peek().filter(char::is_ascii_digit) {
+            self.next();
+            out.push(c);
+        }
+        out
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn parse_ascii(digits: &[u8]) -> Option<usize> {
@@ -405,6 +489,10 @@ pub fn dearmor(text: &[u8]) -> Result<Vec<u8>> {
     let mut whole: Option<Vec<u8>> = None;
     let mut pieces: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
     let mut set: Option<(usize, [u8; 8])> = None;
+    // §11.1: the first block starts in the first MiB, as for a streaming reader.
+    if find(text, BEGIN.as_bytes()).is_some_and(|at| at as u64 >= MAX_PREAMBLE) {
+        return Err(Error::NotSealed);
+    }
     let mut from = 0;
     // Every BEGIN starts a block, wherever the chat app put line breaks.
     while let Some(at) = find(&text[from..], BEGIN.as_bytes()) {
@@ -476,7 +564,10 @@ impl<R: BufRead> Armored<R> {
         }
         // Pieces may be in any order: gather them, then join by number.
         let mut text = Vec::new();
-        open()?.take(MAX_PIECED_TEXT).read_to_end(&mut text)?;
+        open()?.take(MAX_PIECED_TEXT + 1).read_to_end(&mut text)?;
+        if text.len() as u64 > MAX_PIECED_TEXT {
+            return Err(pieces_too_long());
+        }
         Ok(Armored::Pieces(std::io::Cursor::new(dearmor(&text)?)))
     }
 }
@@ -488,6 +579,16 @@ impl<R: BufRead> Read for Armored<R> {
             Armored::Pieces(joined) => joined.read(buf),
         }
     }
+}
+
+/// Text in pieces is gathered in memory, up to [`MAX_PIECED_TEXT`]: beyond
+/// it, the text is refused with the limit named, never cut short.
+pub fn pieces_too_long() -> Error {
+    Error::TextPieces(format!(
+        "the text is longer than {} MiB, the most that is read for the pieces of a text message; \
+         an armored file in one block has no limit: open it as a file",
+        MAX_PIECED_TEXT >> 20
+    ))
 }
 
 /// Characters of one armored block of `bytes` sealed bytes, with its piece
@@ -673,6 +774,33 @@ mod tests {
     }
 
     #[test]
+    fn begin_must_start_in_the_first_mib() {
+        let block = armor(b"sealed bytes");
+        for (preamble, opens) in [
+            (0u64, true),
+            (MAX_PREAMBLE - 1, true),
+            (MAX_PREAMBLE, false),
+        ] {
+            // Long lines of chat text before the block, the last one running into BEGIN.
+            let mut text: Vec<u8> = (0..preamble)
+                .map(|i| if i % 1000 == 999 { b'\n' } else { b'x' })
+                .collect();
+            text.extend_from_slice(block.as_bytes());
+            let streamed = ArmorReader::new(&text[..]).and_then(|mut r| {
+                let mut out = Vec::new();
+                r.read_to_end(&mut out).map_err(|e| lift(e.into()))?;
+                Ok(out)
+            });
+            for result in [streamed, dearmor(&text)] {
+                match result {
+                    Ok(bytes) => assert!(opens && bytes == b"sealed bytes", "{preamble}"),
+                    Err(err) => assert!(!opens && matches!(err, Error::NotSealed), "{preamble}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn pieces_fit_and_join_in_any_order() {
         let sealed: Vec<u8> = (0..10_000u32).map(|i| (i % 253) as u8).collect();
         let pieces = armor_pieces(&sealed, TELEGRAM_MESSAGE_LEN).unwrap();
@@ -687,6 +815,68 @@ mod tests {
             dearmor(missing.as_bytes()),
             Err(Error::TextPieces(_))
         ));
+    }
+
+    /// Pieces of 10,000 sealed bytes as a writer writes them.
+    fn written_pieces() -> (Vec<u8>, Vec<String>) {
+        let sealed: Vec<u8> = (0..10_000u32).map(|i| (i % 253) as u8).collect();
+        let pieces = armor_pieces(&sealed, TELEGRAM_MESSAGE_LEN).unwrap();
+        assert!((2..10).contains(&pieces.len()));
+        (sealed, pieces)
+    }
+
+    #[test]
+    fn unicode_white_space_around_and_in_piece_lines_is_forgiven() {
+        // §11.1 promises it for the whole block, piece lines included (#13 item 15).
+        let (sealed, pieces) = written_pieces();
+        let variants: [&dyn Fn(&str) -> String; 4] = [
+            // A no-break space after the BEGIN line.
+            &|p| p.replacen(BEGIN, &format!("{BEGIN}\u{a0}"), 1),
+            // A zero-width space inside the piece line, and a no-break one.
+            &|p| p.replacen("Piece: ", "Pie\u{200b}ce:\u{a0}", 1),
+            // A blank line of no-break spaces between BEGIN and the piece line.
+            &|p| p.replacen(BEGIN, &format!("{BEGIN}\n\u{a0}\u{a0}\r"), 1),
+            // A zero-width joiner in the id.
+            &|p| {
+                let at = p.find("Piece: ").unwrap() + "Piece: 1/2 ".len() + 3;
+                format!("{}\u{200d}{}", &p[..at], &p[at..])
+            },
+        ];
+        for (i, change) in variants.iter().enumerate() {
+            let text: String = pieces
+                .iter()
+                .map(|p| change(p))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert_eq!(dearmor(text.as_bytes()).unwrap(), sealed, "variant {i}");
+        }
+    }
+
+    #[test]
+    fn piece_lines_not_written_as_a_writer_writes_them_are_refused() {
+        // §11.2: N zero-padded to M's digits, M 2..=99 without leading zeros,
+        // the id in lowercase (#13 item 8).
+        let (_, pieces) = written_pieces();
+        let line = |p: &str| p.lines().nth(1).unwrap().to_owned();
+        let first = line(&pieces[0]);
+        let id = first.rsplit(' ').next().unwrap().to_owned();
+        let count = pieces.len();
+        for bad in [
+            format!("Piece: 1/{count} {}", id.to_uppercase()),
+            format!("Piece: 01/{count} {id}"),
+            format!("Piece: 1/0{count} {id}"),
+            format!("Piece: 1/1 {id}"),
+            format!("Piece: 0/{count} {id}"),
+            format!("Piece: 1/{count}{id}"),
+            format!("Piece: 1/{count} {}", &id[..15]),
+            format!("Piece: 1/{count} {}g", &id[..15]),
+        ] {
+            let text = pieces[0].replacen(&first, &bad, 1);
+            assert!(
+                matches!(dearmor(text.as_bytes()), Err(Error::Tampered(_))),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

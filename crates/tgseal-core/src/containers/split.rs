@@ -274,16 +274,16 @@ pub fn check_set(
     }
     for (file, header) in files.iter().zip(&headers) {
         // A name without a part number (a renamed download) says nothing.
-        if let Some((_, named)) = parse_part_name(file.name) {
-            if named != header.number {
-                return Err(broken(
-                    file.name,
-                    PartProblem::Misnamed {
-                        number: header.number,
-                        named,
-                    },
-                ));
-            }
+        if let Some((_, named)) = parse_part_name(file.name)
+            && named != header.number
+        {
+            return Err(broken(
+                file.name,
+                PartProblem::Misnamed {
+                    number: header.number,
+                    named,
+                },
+            ));
         }
     }
     let missing: Vec<u32> = (1..=count)

@@ -196,9 +196,9 @@ impl Default for KdfCap {
 }
 
 fn format_kib(kib: u64) -> String {
-    if kib >= 1024 * 1024 && kib % (1024 * 1024) == 0 {
+    if kib >= 1024 * 1024 && kib.is_multiple_of(1024 * 1024) {
         format!("{} GiB", kib / (1024 * 1024))
-    } else if kib >= 1024 && kib % 1024 == 0 {
+    } else if kib >= 1024 && kib.is_multiple_of(1024) {
         format!("{} MiB", kib / 1024)
     } else {
         format!("{kib} KiB")

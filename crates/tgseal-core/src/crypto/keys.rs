@@ -224,3 +224,15 @@ impl std::fmt::Debug for Keyring {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod wipe_tests {
+    #[test]
+    fn hkdf_and_hmac_states_are_wiped_on_drop() {
+        // HKDF and the header HMAC keep their keyed state in SHA-256 cores;
+        // the `zeroize` features of sha2 and hmac make those cores wipe
+        // themselves when dropped (#13 item 19). A compile-time check.
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<sha2::Sha256>();
+    }
+}

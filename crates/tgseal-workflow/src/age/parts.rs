@@ -38,10 +38,10 @@ fn age_bases_in(dir: &Path) -> Result<Vec<String>> {
     let mut bases: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        if let Some((base, _)) = parse_part_name(&name) {
-            if !bases.iter().any(|b| b == base) {
-                bases.push(base.to_owned());
-            }
+        if let Some((base, _)) = parse_part_name(&name)
+            && !bases.iter().any(|b| b == base)
+        {
+            bases.push(base.to_owned());
         }
     }
     let mut age = Vec::new();
