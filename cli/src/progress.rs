@@ -8,12 +8,11 @@ use std::time::{Duration, Instant};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tgseal_core::Control;
 
-/// A bar for one job, or nothing when stderr is not a terminal or `--quiet`.
-pub fn bar(label: &str, quiet: bool) -> Option<ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+/// A bar for one job, not drawn anywhere until it is added to a multi-bar
+/// (a bar that draws on its own would show "0 B/0 B" as soon as its label is
+/// set).
+fn job_bar(label: &str) -> ProgressBar {
+    let bar = ProgressBar::hidden();
     let style = ProgressStyle::with_template(
         "{msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
     )
@@ -21,7 +20,7 @@ pub fn bar(label: &str, quiet: bool) -> Option<ProgressBar> {
     .progress_chars("=> ");
     bar.set_style(style);
     bar.set_message(label.to_owned());
-    Some(bar)
+    bar
 }
 
 /// How long a job runs before its bar appears: a small file is done before
@@ -69,13 +68,12 @@ pub fn control_with(base: &Control, bar: Option<&JobBar>) -> Control {
 /// through it so they do not tear the bars.
 pub struct BatchProgress {
     bars: Option<(MultiProgress, Option<ProgressBar>)>,
-    quiet: bool,
 }
 
 impl BatchProgress {
     pub fn new(inputs: usize, quiet: bool) -> Self {
         if quiet || !std::io::stderr().is_terminal() {
-            return BatchProgress { bars: None, quiet };
+            return BatchProgress { bars: None };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         // One input needs no overall bar: its own bar says everything.
@@ -91,18 +89,14 @@ impl BatchProgress {
         });
         BatchProgress {
             bars: Some((multi, overall)),
-            quiet,
         }
     }
 
     /// A bar for an input that starts now (drawn once it has run a while).
     pub fn start(&self, label: &str) -> Option<JobBar> {
         let (multi, _) = self.bars.as_ref()?;
-        let bar = bar(label, self.quiet)?;
-        // Not drawn until added to the multi-bar.
-        bar.set_draw_target(ProgressDrawTarget::hidden());
         Some(JobBar {
-            bar,
+            bar: job_bar(label),
             multi: multi.clone(),
             shown: Arc::new(AtomicBool::new(false)),
             started: Instant::now(),

@@ -19,7 +19,7 @@ use crate::age::input::{AgeInput, Unlock as AgeUnlock};
 use crate::age::parts::is_age_part;
 use crate::batch::{Outcome, decrypt_opened};
 use crate::claims::Claims;
-use crate::files::{AtomicFile, DecryptTarget, parent_dir};
+use crate::files::{AtomicFile, DecryptTarget, free_path, parent_dir};
 use crate::parts::is_part_file;
 use crate::sealed::{SealedInput, restore_target};
 use crate::{Error, Result};
@@ -158,8 +158,8 @@ impl Input {
             }
             Input::Pipe(path) => {
                 let dest = match target {
-                    DecryptTarget::Folder(dir) => Dest::Folder {
-                        dir,
+                    DecryptTarget::Folder(_) | DecryptTarget::KeepBoth(_) => Dest::Folder {
+                        target,
                         name_source: path,
                         claims,
                     },
@@ -333,9 +333,10 @@ enum Dest<'a> {
     Writer(&'a mut dyn Write),
     /// A file, written atomically.
     Path(&'a Path),
-    /// A folder, under the restored name (or the pipe's own).
+    /// A folder (a [`DecryptTarget::Folder`] or [`DecryptTarget::KeepBoth`]),
+    /// under the restored name (or the pipe's own).
     Folder {
-        dir: &'a Path,
+        target: &'a DecryptTarget,
         name_source: &'a Path,
         claims: &'a Claims,
     },
@@ -372,12 +373,17 @@ fn open_reader(
             }
             Dest::Path(path) => path,
             Dest::Folder {
-                dir,
+                target,
                 name_source,
                 claims,
             } => {
                 // An age file stores no name: named after the pipe.
-                named = claims.claim(&dir.join(age_output_name(name_source)));
+                let dir = target.folder().unwrap_or(Path::new("."));
+                let mut wanted = dir.join(age_output_name(name_source));
+                if let DecryptTarget::KeepBoth(_) = target {
+                    wanted = free_path(&wanted);
+                }
+                named = claims.claim(&wanted);
                 claims.refuse_input(&named, [name_source])?;
                 &named
             }
@@ -414,14 +420,13 @@ fn open_reader(
             Ok(decrypt_opened(decryptor, path, overwrite, options, control).map_err(lift)?)
         }
         Dest::Folder {
-            dir,
+            target,
             name_source,
             claims,
         } => {
             let stored = decryptor.metadata().name.clone();
-            let folder = DecryptTarget::Folder(dir.to_path_buf());
             let (output, notes) =
-                restore_target(&folder, &stored, name_source, claims, [name_source])?;
+                restore_target(target, &stored, name_source, claims, [name_source])?;
             let mut outcome =
                 decrypt_opened(decryptor, &output, overwrite, options, control).map_err(lift)?;
             outcome.notes.splice(0..0, notes);
