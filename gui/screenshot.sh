@@ -24,7 +24,7 @@ prepare() {
     head -c 48000 /dev/urandom > "$docs/contract.docx.tgseal"
     # Real sealed inputs (the app recognises them by their bytes): a sealed
     # file and the parts of a split one.
-    echo "correct horse battery staple" > "$demo/pass"
+    (umask 077; echo "correct horse battery staple" > "$demo/pass")
     head -c 1187 /dev/urandom > "$demo/holiday.jpg"
     "$tgseal" encrypt -q --kdf interactive --passphrase-file "$demo/pass" -O "$docs" "$demo/holiday.jpg"
     head -c 3000000 /dev/urandom > "$demo/interview.mp4"
@@ -46,6 +46,12 @@ shoot() {
         pid=$!
         sleep "${SCREENSHOT_DELAY:-8}"
         if [[ -n "${KEYS:-}" ]]; then
+            # No window manager under Xvfb: give the window the keyboard
+            # focus, and click an empty spot of the list so egui has it too.
+            wid=$(xdotool search --sync --onlyvisible --pid "$pid" | head -1)
+            xdotool windowfocus --sync "$wid"
+            xdotool mousemove --window "$wid" 300 560 click 1
+            sleep 0.3
             for step in $KEYS; do
                 case "$step" in
                     type:*) xdotool type --delay 20 "${step#type:}" ;;
