@@ -468,6 +468,54 @@ fn a_small_file_leaves_no_empty_progress_bar_on_a_terminal() {
     }
 }
 
+/// Answering N to "Use it anyway?" for a weak typed passphrase asks for
+/// another one instead of ending the run (on a pseudo-terminal from
+/// util-linux `script`; the answers are typed one by one, as a person would).
+#[cfg(target_os = "linux")]
+#[test]
+fn no_to_a_weak_passphrase_asks_for_another() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let Ok(script) = which_script() else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let (dir, _, data) = folder_with_file("a.txt", 300);
+    let command = format!(
+        "{} encrypt --kdf-params 64,1,1 a.txt",
+        tgseal_bin().display()
+    );
+    let mut child = std::process::Command::new(&script)
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut keys = child.stdin.take().unwrap();
+    let typist = std::thread::spawn(move || {
+        for line in ["abc", "abc", "n", PASS, PASS] {
+            std::thread::sleep(Duration::from_millis(700));
+            if writeln!(keys, "{line}").is_err() {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_secs(3));
+    });
+    let out = child.wait_with_output().unwrap();
+    typist.join().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("Use it anyway? [y/N]"), "{shown}");
+    assert!(shown.contains("Type a stronger passphrase"), "{shown}");
+    assert_eq!(shown.matches("Passphrase:").count(), 2, "{shown}");
+    // Sealed with the second passphrase, not the weak one.
+    decrypt(dir.path(), &["a.txt.tgseal", "-O", "out"])
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(dir.path().join("out/a.txt")).unwrap(), data);
+}
+
 #[cfg(target_os = "linux")]
 fn which_script() -> Result<std::path::PathBuf, ()> {
     ["/usr/bin/script", "/bin/script"]
