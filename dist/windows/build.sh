@@ -45,4 +45,15 @@ for exe in "$out"/*.exe; do
     exit 1
     ;;
   esac
+  # The icon (RT_GROUP_ICON, 0xe) and the version information (RT_VERSION,
+  # 0x10) from dist/windows/resource.rs: the top level of the resource tree.
+  types=$(x86_64-w64-mingw32-objdump -p "$exe" |
+    sed -n '/The .rsrc Resource Directory/,/^$/p' |
+    awk '/^[0-9a-f]+   Entry: ID:/ {print $4}' | tr -d ',' | tr '\n' ' ')
+  case "$types" in *0x00000e*0x000010*) ;; *)
+    echo "windows/build.sh: $(basename "$exe") has no icon or version resource (types: $types)" >&2
+    exit 1
+    ;;
+  esac
+  echo "$(basename "$exe") resources: icon and version information"
 done
