@@ -3,9 +3,9 @@
 
 include!("../dist/windows/resource.rs");
 
-fn main() {
+fn main() -> Result<(), String> {
     embed_windows_resource(
         "../dist/windows/tgseal.ico",
         "tgseal: seal and open files for Telegram",
-    );
+    )
 }

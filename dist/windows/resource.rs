@@ -13,31 +13,34 @@ use std::process::Command;
 
 /// Compiles `icon` and `description` into a resource object and links it into
 /// the package's binaries, when building for Windows with the GNU toolchain.
-fn embed_windows_resource(icon: &str, description: &str) {
+/// The error says what is missing (the build script fails with it).
+fn embed_windows_resource(icon: &str, description: &str) -> Result<(), String> {
     println!("cargo:rerun-if-changed={icon}");
     println!("cargo:rerun-if-env-changed=WINDRES");
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
     if os != "windows" {
-        return;
+        return Ok(());
     }
     if env != "gnu" {
         println!(
             "cargo:warning=no icon resource: only the GNU toolchain's windres is wired up (target env {env})"
         );
-        return;
+        return Ok(());
     }
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
+    let manifest = PathBuf::from(cargo_var("CARGO_MANIFEST_DIR")?);
+    let out = PathBuf::from(cargo_var("OUT_DIR")?);
     let icon = manifest.join(icon);
-    let version = std::env::var("CARGO_PKG_VERSION").expect("set by cargo");
+    let version = cargo_var("CARGO_PKG_VERSION")?;
     let numbers: Vec<u16> = version
         .split(['.', '-', '+'])
         .take(3)
         .map(|n| n.parse().unwrap_or(0))
         .collect();
-    let (major, minor, patch) = (numbers[0], numbers[1], numbers[2]);
-    let name = std::env::var("CARGO_PKG_NAME").expect("set by cargo");
+    let [major, minor, patch] = numbers[..] else {
+        return Err(format!("version {version} is not MAJOR.MINOR.PATCH"));
+    };
+    let name = cargo_var("CARGO_PKG_NAME")?;
     let rc = out.join("tgseal.rc");
     std::fs::write(
         &rc,
@@ -68,10 +71,10 @@ BEGIN
   END
 END
 "#,
-            icon = rc_path(&icon),
+            icon = rc_path(&icon)?,
         ),
     )
-    .expect("write the resource script");
+    .map_err(|e| format!("cannot write {}: {e}", rc.display()))?;
     let windres = std::env::var("WINDRES").unwrap_or_else(|_| "x86_64-w64-mingw32-windres".into());
     let object = out.join("tgseal-resource.o");
     let status = Command::new(&windres)
@@ -83,19 +86,28 @@ END
         .status();
     match status {
         Ok(s) if s.success() => {}
-        Ok(s) => panic!("{windres} failed ({s}) on {}", rc.display()),
-        Err(e) => panic!(
-            "cannot run {windres} ({e}): install mingw-w64 (apt-get install mingw-w64) or set WINDRES"
-        ),
+        Ok(s) => return Err(format!("{windres} failed ({s}) on {}", rc.display())),
+        Err(e) => {
+            return Err(format!(
+                "cannot run {windres} ({e}): install mingw-w64 (apt-get install mingw-w64) or set WINDRES"
+            ));
+        }
     }
     // A resource object is linked whole: no symbol pulls it in from a library.
     println!("cargo:rustc-link-arg-bins={}", object.display());
+    Ok(())
+}
+
+fn cargo_var(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|e| format!("{name}: {e} (not run by cargo?)"))
 }
 
 /// A path as a resource script string: forward slashes (windres takes them on
 /// every host), quotes refused.
-fn rc_path(path: &Path) -> String {
+fn rc_path(path: &Path) -> Result<String, String> {
     let shown = path.display().to_string().replace('\\', "/");
-    assert!(!shown.contains('"'), "a quote in the icon path: {shown}");
-    shown
+    if shown.contains('"') {
+        return Err(format!("a quote in the icon path: {shown}"));
+    }
+    Ok(shown)
 }
