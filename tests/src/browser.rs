@@ -401,6 +401,22 @@ impl Browser {
         )
     }
 
+    /// The Web Workers running in the browser (Chrome's targets of type
+    /// "worker"), by URL: the page's worker, and its helpers, which have no
+    /// URL there (a worker started them).
+    pub fn workers(&self) -> Vec<String> {
+        let targets = self.cdp("Target.getTargets", json!({}));
+        targets["targetInfos"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|t| t["type"] == "worker")
+                    .map(|t| t["url"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Opens the app and waits until its worker is ready.
     pub fn open_app(&self) {
         self.command(

@@ -481,6 +481,85 @@ fn wrong_passphrase_and_tampering_say_so_and_save_nothing() {
     assert_eq!(staged_files(&b), json!([]));
 }
 
+/// The helper workers running beside the page's worker (docs/WEB.md,
+/// "Opening on every core").
+fn helpers(b: &Browser) -> usize {
+    b.workers()
+        .iter()
+        .filter(|url| !url.ends_with("/worker.js"))
+        .count()
+}
+
+/// What the one-thread path says about `sealed` (the core on this machine).
+fn one_thread_error(sealed: &[u8]) -> tgseal_core::Error {
+    let keyring = tgseal_core::Keyring::new(
+        tgseal_core::Passphrase::new(PASS).unwrap(),
+        tgseal_core::KdfCap::DEFAULT,
+    );
+    let options = tgseal_core::DecryptOptions::default().with_threads(1);
+    tgseal_core::Decryptor::new(sealed, &keyring)
+        .and_then(|d| {
+            d.decrypt_to_with(&mut std::io::sink(), &options, &tgseal_core::Control::new())
+        })
+        .expect_err("the damaged file opened")
+}
+
+#[test]
+fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    // 12 chunks of 256 KiB and padding: over the size from which helpers
+    // open the payload (web/src/job.rs).
+    let (dir, _input, data) = folder_with_file("film.mkv", 3_000_000);
+    encrypt(dir.path(), &["--pad", "-O", "sealed", "film.mkv"])
+        .assert()
+        .success();
+    let sealed = dir.path().join("sealed/film.mkv.tgseal");
+    assert_eq!(helpers(&b), 0);
+    let files = open_in_page(&b, std::slice::from_ref(&sealed), "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data)],
+        "not the same bytes"
+    );
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
+
+    let bytes = std::fs::read(&sealed).unwrap();
+    let chunk = 256 * 1024 + 16;
+    let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut middle = bytes.clone();
+    let at = bytes.len() / 2;
+    middle[at] ^= 0x01;
+    cases.push(("a tampered chunk in the middle", middle));
+    cases.push(("cut in the middle", bytes[..bytes.len() / 2].to_vec()));
+    cases.push((
+        "cut three chunks before the end",
+        bytes[..bytes.len() - 3 * chunk].to_vec(),
+    ));
+    let mut appended = bytes.clone();
+    appended.extend_from_slice(&[0u8; 40]);
+    cases.push(("data appended", appended));
+    let mut last = bytes.clone();
+    last.truncate(bytes.len() - 1);
+    cases.push(("the final chunk cut by a byte", last));
+    for (what, damaged) in cases {
+        let path = dir.path().join("damaged.mkv.tgseal");
+        std::fs::write(&path, &damaged).unwrap();
+        let (kind, message) = open_in_page(&b, &[path], "", PASS).failure();
+        let expected = one_thread_error(&damaged);
+        assert_eq!(kind, expected.kind(), "{what}: {message}");
+        let reason = expected.to_string();
+        assert!(
+            message.to_lowercase().starts_with(&reason.to_lowercase()),
+            "{what}: {message} (one thread: {reason})"
+        );
+        assert!(message.ends_with("Nothing was saved."), "{what}: {message}");
+        // Nothing staged is left behind.
+        assert_eq!(staged_files(&b), json!([]), "{what}");
+    }
+    drop(dir);
+}
+
 /// What the page's staging area (Origin Private File System) holds.
 fn staged_files(b: &Browser) -> Value {
     b.js_async(
@@ -545,6 +624,8 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
     let shown = b.js("return window.shownProgress.at(-1);", json!([]));
     // e.g. "12.0 MiB of 128.0 MiB · 30.1 MiB/s · 4 s left"
     assert!(shown.as_str().unwrap().contains("of 128.0 MiB"), "{shown}");
+    // The payload is opened by helper workers, which Cancel stops too.
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
     b.click(&b.button("Cancel"));
     let (kind, message) = finish_job(&b, "open-button").failure();
     assert_eq!(kind, "cancelled");
@@ -559,6 +640,15 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
             staged_files(&b)
         );
         std::thread::sleep(Duration::from_millis(200));
+    }
+    let started = std::time::Instant::now();
+    while helpers(&b) > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "helpers still running: {:?}",
+            b.workers()
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
     // The fresh worker takes the next job.
     let vectors = tgseal_e2e::crate_dir().join("vectors");

@@ -1,0 +1,306 @@
+//! Opening files a step at a time, so that the page's worker can hand a
+//! payload's chunks to helper Web Workers on other cores between the steps
+//! and wait for them (docs/WEB.md, "Opening on every core").
+//!
+//! Web Workers share no memory here (that would need cross-origin isolation,
+//! which static hosts cannot turn on), so the worker cannot wait inside a
+//! call into WebAssembly for a helper: it returns to JavaScript, which
+//! passes the chunks on. Every format rule stays in the core:
+//! [`OpenJob::next_chunk`] reads the sealed chunks and says which one is
+//! final, a helper's [`ChunkWorker`] verifies and decrypts whole chunks
+//! ([`tgseal_core::ChunkOpener`]), and [`OpenJob::deliver`] takes their
+//! plaintext back strictly in order and writes it to the staging area
+//! ([`tgseal_core::PayloadChunks`]). The JavaScript only keeps a bounded
+//! window of chunks in flight and puts them back in order.
+//!
+//! The payload key goes to the helpers as a `Uint8Array`. Rust keeps its
+//! copies in zeroizing containers; the arrays handed to JavaScript are
+//! wiped by the code that reads them ([`ChunkWorker::new`] and worker.js).
+//! What cannot be wiped is listed in docs/WEB.md.
+
+use std::io::Read;
+
+use js_sys::{Array, Function, Uint8Array};
+use tgseal_core::{ChunkOpener, ChunkParams, ChunkSize, Control, KdfCap, Keyring, PayloadChunks};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::io::{Sink, SinkWriter};
+use crate::open::{self, Begun, Opened, Sealed};
+use crate::outputs::Output;
+use crate::words::failure;
+use crate::{
+    check_staging, control, files_of, key_detail, object, outputs_value, passphrase, report,
+    thrown, with_progress,
+};
+
+/// Inputs smaller than this open in the page's worker alone: starting the
+/// helpers costs more than they save.
+pub const HELPERS_FROM_BYTES: u64 = 1 << 20;
+
+/// The payload being opened on the helpers.
+struct Chunked {
+    chunks: PayloadChunks<Box<dyn Read>>,
+    name: String,
+    start: u64,
+    control: Control,
+    /// Where a delivered chunk is copied into WebAssembly memory (reused).
+    buf: Vec<u8>,
+}
+
+/// One open job: the picked files, in the order the page asks for them.
+#[wasm_bindgen]
+pub struct OpenJob {
+    inputs: Vec<Sealed>,
+    next: usize,
+    keyring: Keyring,
+    writer: SinkWriter,
+    progress: Function,
+    outputs: Vec<Output>,
+    texts: Array,
+    chunked: Option<Chunked>,
+}
+
+#[wasm_bindgen]
+impl OpenJob {
+    /// Groups the picked `files` — sealed files, armored text files, split
+    /// parts in any order — and checks that the staging area can hold them.
+    /// Throws `{kind, message}` (as every method here does); then the
+    /// staging area holds nothing to offer and the page discards it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        files: Array,
+        passphrase_text: String,
+        lift_kdf_cap: bool,
+        on_disk: bool,
+        sink: &Sink,
+        progress: Function,
+    ) -> Result<OpenJob, JsValue> {
+        let pass = passphrase(passphrase_text)?;
+        let files = files_of(&files)?;
+        let inputs = open::group(&files).map_err(|e| thrown(failure(&e, true)))?;
+        check_staging(on_disk, inputs.iter().map(Sealed::size).sum())?;
+        Ok(OpenJob {
+            inputs,
+            next: 0,
+            keyring: Keyring::new(pass, KdfCap::lifted_if(lift_kdf_cap)),
+            writer: SinkWriter::new(sink),
+            progress,
+            outputs: Vec::new(),
+            texts: Array::new(),
+            chunked: None,
+        })
+    }
+
+    /// Opens the next input's header (Argon2id, the passphrase, the header
+    /// MAC). A text message, or a file when `helpers` is false or the file
+    /// is small, is opened whole right here; returns `{chunked: false}`
+    /// then. A larger file's payload is left for the helpers: returns
+    /// `{chunked: true, key, chunkLog2, payloadLen}` (`key`: the payload key,
+    /// for [`ChunkWorker::new`], to wipe once handed on; `payloadLen`: a
+    /// BigInt, or undefined). `null` when no input is left.
+    pub fn next_input(&mut self, helpers: bool) -> Result<JsValue, JsValue> {
+        if self.chunked.is_some() {
+            return Err(thrown(failure(&internal("a payload is still open"), true)));
+        }
+        let Some(input) = self.inputs.get(self.next) else {
+            return Ok(JsValue::NULL);
+        };
+        let (index, count) = (self.next, self.inputs.len());
+        self.next += 1;
+        let control = control(index, count);
+        let on_key = || {
+            let params = input.reader_header().map(|info| info.kdf);
+            let detail = params.as_ref().map(key_detail).unwrap_or_default();
+            report("key", 0.0, f64::NAN, index, count, &detail);
+        };
+        let (keyring, writer) = (&self.keyring, &mut self.writer);
+        let chunked = with_progress(
+            &self.progress,
+            || -> Result<Result<Chunked, Opened>, JsValue> {
+                let fail = |e: tgseal_core::Error| thrown(failure(&e, true));
+                match open::begin(input, keyring, &control, on_key).map_err(fail)? {
+                    Begun::Text(text) => Ok(Err(Opened::Text(text))),
+                    Begun::File { name, decryptor } => {
+                        if !helpers || input.size() < HELPERS_FROM_BYTES {
+                            let output = open::payload_here(name, decryptor, writer, &control)
+                                .map_err(fail)?;
+                            return Ok(Err(Opened::Staged(output)));
+                        }
+                        Ok(Ok(Chunked {
+                            chunks: decryptor.into_chunks(),
+                            name,
+                            start: writer.position(),
+                            control,
+                            buf: Vec::new(),
+                        }))
+                    }
+                }
+            },
+        )?;
+        match chunked {
+            Err(Opened::Text(text)) => {
+                self.texts.push(&text.into());
+                Ok(object(&[("chunked", false.into())]))
+            }
+            Err(Opened::Staged(output)) => {
+                self.outputs.push(output);
+                Ok(object(&[("chunked", false.into())]))
+            }
+            Ok(chunked) => {
+                let key = Uint8Array::new_with_length(32);
+                key.copy_from(chunked.chunks.payload_key());
+                let params = chunked.chunks.params();
+                let payload_len = params.payload_len.map_or(JsValue::UNDEFINED, JsValue::from);
+                self.chunked = Some(chunked);
+                Ok(object(&[
+                    ("chunked", true.into()),
+                    ("key", key.into()),
+                    ("chunkLog2", params.chunk_size.log2().into()),
+                    ("payloadLen", payload_len),
+                ]))
+            }
+        }
+    }
+
+    /// The next sealed chunk of the open payload, `{index, last, bytes}`
+    /// (`bytes` a fresh array, to transfer to a helper), or `null` once the
+    /// final chunk was handed out.
+    pub fn next_chunk(&mut self) -> Result<JsValue, JsValue> {
+        let progress = self.progress.clone();
+        let chunked = self.open_payload()?;
+        let chunk = with_progress(&progress, || chunked.chunks.next_chunk(&chunked.control))
+            .map_err(|e| thrown(failure(&tgseal_core::lift(e), true)))?;
+        Ok(match chunk {
+            None => JsValue::NULL,
+            Some(chunk) => object(&[
+                ("index", (chunk.index as f64).into()),
+                ("last", chunk.last.into()),
+                ("bytes", Uint8Array::from(&chunk.bytes[..]).into()),
+            ]),
+        })
+    }
+
+    /// Takes back chunk `index`, verified and decrypted by a helper
+    /// (`plain`), and writes its content to the staging area. Chunks must
+    /// come back in the order they were handed out.
+    pub fn deliver(&mut self, index: f64, plain: &Uint8Array) -> Result<(), JsValue> {
+        let progress = self.progress.clone();
+        let writer = &mut self.writer;
+        let chunked = self
+            .chunked
+            .as_mut()
+            .ok_or_else(|| thrown(failure(&internal("no payload is open"), true)))?;
+        chunked.buf.resize(plain.length() as usize, 0);
+        plain.copy_to(&mut chunked.buf);
+        with_progress(&progress, || {
+            chunked
+                .chunks
+                .deliver(index as u64, &chunked.buf, writer, &chunked.control)
+        })
+        .map_err(|e| thrown(failure(&e, true)))
+    }
+
+    /// Ends the open payload: succeeds only once its final chunk was
+    /// delivered and its length is the metadata's.
+    pub fn end_payload(&mut self) -> Result<(), JsValue> {
+        let chunked = self
+            .chunked
+            .take()
+            .ok_or_else(|| thrown(failure(&internal("no payload is open"), true)))?;
+        chunked
+            .chunks
+            .finish(&mut self.writer)
+            .map_err(|e| thrown(failure(&e, true)))?;
+        self.outputs.push(Output {
+            name: chunked.name,
+            start: chunked.start,
+            len: self.writer.position() - chunked.start,
+        });
+        Ok(())
+    }
+
+    /// What the job gave, once every input is open: `{ outputs: [{name,
+    /// start, len}], texts: [string] }`: the files to offer (ranges of the
+    /// staging area) and the text messages to show.
+    pub fn result(&self) -> Result<JsValue, JsValue> {
+        if self.chunked.is_some() || self.next < self.inputs.len() {
+            return Err(thrown(failure(&internal("the job is not finished"), true)));
+        }
+        Ok(object(&[
+            ("outputs", outputs_value(&self.outputs)),
+            ("texts", self.texts.clone().into()),
+        ]))
+    }
+}
+
+impl OpenJob {
+    fn open_payload(&mut self) -> Result<&mut Chunked, JsValue> {
+        self.chunked
+            .as_mut()
+            .ok_or_else(|| thrown(failure(&internal("no payload is open"), true)))
+    }
+}
+
+/// A helper's side: verifies and decrypts whole chunks of one payload.
+#[wasm_bindgen]
+pub struct ChunkWorker {
+    opener: ChunkOpener,
+    buf: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl ChunkWorker {
+    /// The opener for the payload that [`OpenJob::next_input`] described.
+    /// `key` is wiped (filled with zeros) once read.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        key: &Uint8Array,
+        chunk_log2: u8,
+        payload_len: Option<u64>,
+    ) -> Result<ChunkWorker, JsValue> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        let ok = key.length() == 32;
+        if ok {
+            key.copy_to(&mut bytes[..]);
+        }
+        key.fill(0, 0, key.length());
+        let chunk_size = ChunkSize::from_log2(chunk_log2)
+            .filter(|_| ok)
+            .ok_or_else(|| {
+                thrown(failure(
+                    &internal("a helper was given a bad key or chunk size"),
+                    true,
+                ))
+            })?;
+        let params = ChunkParams {
+            chunk_size,
+            payload_len,
+        };
+        Ok(ChunkWorker {
+            opener: ChunkOpener::new(&bytes, params),
+            buf: Vec::new(),
+        })
+    }
+
+    /// Verifies and decrypts chunk `index` (`bytes`: ciphertext ‖ tag).
+    /// Only once it verified, its plaintext is copied over the start of
+    /// `bytes`; returns the plaintext's length. Throws `{kind, message}`
+    /// when the chunk does not verify (the core says why: tampered,
+    /// truncated, data appended).
+    pub fn open(&mut self, index: f64, last: bool, bytes: &Uint8Array) -> Result<u32, JsValue> {
+        self.buf.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut self.buf);
+        self.opener
+            .open(index as u64, last, &mut self.buf)
+            .map_err(|e| thrown(failure(&e, true)))?;
+        bytes
+            .subarray(0, self.buf.len() as u32)
+            .copy_from(&self.buf);
+        Ok(self.buf.len() as u32)
+    }
+}
+
+fn internal(what: &str) -> tgseal_core::Error {
+    tgseal_core::Error::Io(std::io::Error::other(format!("internal error: {what}")))
+}
