@@ -2,8 +2,10 @@
 //! driven over WebDriver opens every test vector, opens what the CLI sealed
 //! and seals what the CLI opens, byte for byte; parts in any order and a
 //! missing part; pieces pasted out of order; wrong passphrases and tampered
-//! files (a clear message, nothing downloaded); no request off the page's
-//! origin; a phone-sized layout without horizontal overflow.
+//! files (a clear message, nothing downloaded); a large file opened on
+//! helper workers, damaged ones failing as in one thread; no request off the
+//! page's origin; a phone-sized layout without horizontal overflow, usable
+//! with the virtual keyboard open.
 //!
 //! Needs chromium, chromedriver and the wasm-bindgen CLI (web/build.sh).
 //! Without them each test is skipped with a notice, unless
@@ -661,6 +663,64 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
 }
 
 #[test]
+fn the_open_form_works_with_a_phone_keyboard_open() {
+    let Some((b, _one)) = browser(360, 640) else {
+        return;
+    };
+    let vectors = tgseal_e2e::crate_dir().join("vectors");
+    b.click(&b.button("Open"));
+    b.choose_files(
+        &b.by_label("Sealed file, or all parts of a split file"),
+        &[vectors.join("hello.tgseal")],
+    );
+    // A tap on the passphrase field: it has the focus, and the virtual
+    // keyboard takes the lower half of the screen, which leaves the page
+    // 360 × 330 (index.html asks for the layout to shrink with it:
+    // interactive-widget=resizes-content).
+    b.click(&b.by_label("Passphrase"));
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 360, "height": 330, "deviceScaleFactor": 1, "mobile": true }),
+    );
+    b.wait_for("window.innerHeight === 330", 10);
+    assert_eq!(
+        b.js("return document.activeElement.id;", json!([])),
+        json!("open-pass")
+    );
+    // Brought into view as the browser does for a focused field, the whole
+    // element is inside the visible part and nothing covers it.
+    let shown = "const e = document.getElementById(arguments[0]);
+        e.scrollIntoView({ block: 'nearest' });
+        const r = e.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        // Scrolling lands on whole pixels, layout does not: allow 1 px.
+        return { inside: r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.left >= 0 && r.right <= window.innerWidth,
+                 uncovered: hit === e || e.contains(hit), top: r.top, bottom: r.bottom };";
+    let overflow = "return document.documentElement.scrollWidth - window.innerWidth;";
+    for id in ["open-pass", "open-button"] {
+        let seen = b.js(shown, json!([id]));
+        assert_eq!(seen["inside"], json!(true), "{id}: {seen}");
+        assert_eq!(seen["uncovered"], json!(true), "{id}: {seen}");
+        assert_eq!(b.js(overflow, json!([])), json!(0), "{id}");
+    }
+    // Typed with the keyboard open, and the Open button tapped: WebDriver
+    // scrolls to it and refuses to click what something else covers.
+    b.js(
+        "document.getElementById('open-pass').scrollIntoView({ block: 'nearest' });",
+        json!([]),
+    );
+    b.type_into(&b.by_label("Passphrase"), PASS);
+    assert_eq!(b.js(shown, json!(["open-pass"]))["inside"], json!(true));
+    b.click(&b.css("#open-form button[type=submit]"));
+    let files = finish_job(&b, "open-button").files();
+    assert_eq!(
+        files[0].1,
+        std::fs::read(vectors.join("hello.plain")).unwrap()
+    );
+    assert_eq!(b.js(overflow, json!([])), json!(0), "results");
+}
+
+#[test]
 fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
     let Some((b, _one)) = browser(360, 640) else {
         return;
@@ -796,6 +856,13 @@ fn the_app_works_offline_once_loaded() {
     b.wait_for("document.body.dataset.ready === 'true'", 30);
     let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
     assert_eq!(files[0].1, plain);
+    // A file large enough for the helper workers: their script and wasm come
+    // from the cache too.
+    let (dir, _input, data) = folder_with_file("large.bin", 2_000_000);
+    encrypt(dir.path(), &["large.bin"]).assert().success();
+    let files = open_in_page(&b, &[dir.path().join("large.bin.tgseal")], "", PASS).files();
+    assert!(files[0].1 == data, "not the same bytes");
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
     assert_eq!(
         b.server.requests().len(),
         before,

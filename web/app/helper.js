@@ -1,11 +1,11 @@
 // A helper of the page's worker: opens whole chunks of one payload on its
 // own core (docs/WEB.md, "Opening on every core"). Thin glue: the Rust core
-// verifies and decrypts (ChunkWorker in web/src/job.rs); only verified
-// plaintext comes back, copied over the start of the chunk's own buffer.
+// reads a sealed file's chunk where the worker says, verifies and decrypts
+// it (ChunkWorker in web/src/job.rs); only verified plaintext comes back.
 import init, * as core from './tgseal_web.js';
 
 const ready = init({ module_or_path: new URL('tgseal_web_bg.wasm', import.meta.url) });
-let opener = null; // { seq, worker: core.ChunkWorker }
+let opener = null; // { seq, worker: core.ChunkWorker, file }
 
 function end() {
   // free() drops the Rust opener, which wipes its copy of the key.
@@ -19,7 +19,7 @@ self.onmessage = async (event) => {
   if (m.type === 'begin') {
     end();
     try {
-      opener = { seq: m.seq, worker: new core.ChunkWorker(m.key, m.chunkLog2, m.payloadLen) };
+      opener = { seq: m.seq, worker: new core.ChunkWorker(m.key, m.chunkLog2, m.payloadLen), file: m.file };
     } catch (error) {
       self.postMessage({ seq: m.seq, fatal: error });
     }
@@ -29,6 +29,15 @@ self.onmessage = async (event) => {
     try {
       const len = opener.worker.open(m.index, m.last, m.bytes);
       self.postMessage({ seq: m.seq, index: m.index, bytes: m.bytes, len }, [m.bytes.buffer]);
+    } catch (error) {
+      self.postMessage({ seq: m.seq, index: m.index, error });
+    }
+  } else if (m.type === 'span') {
+    // A span of the sealed file, read here (reading is spread over the helpers).
+    if (!opener || opener.seq !== m.seq) return;
+    try {
+      const bytes = opener.worker.open_span(opener.file, m.start, m.len, m.index, m.last);
+      self.postMessage({ seq: m.seq, index: m.index, bytes, len: bytes.length }, [bytes.buffer]);
     } catch (error) {
       self.postMessage({ seq: m.seq, index: m.index, error });
     }

@@ -64,12 +64,16 @@ async function openStaging(id) {
 }
 
 // ---- helpers: a large payload's chunks opened on the other cores --------
-// The Rust job (core.OpenJob) reads the sealed chunks and says which is
-// final; helpers (helper.js) verify and decrypt whole chunks; the job takes
-// the plaintext back strictly in order and writes it to the staging file.
+// The Rust job (core.OpenJob) says where each sealed chunk lies (a sealed
+// file, which the helpers read themselves) or reads it (parts, armor), and
+// which is final; helpers (helper.js) verify and decrypt whole chunks; the
+// job takes the plaintext back strictly in order and writes it to the
+// staging file.
 // Here only a bounded window of chunks in flight, and their order.
 
 const MAX_HELPERS = 8;
+// A browser whose workers cannot start workers opens in this one alone.
+const HELPERS_POSSIBLE = typeof Worker === 'function';
 const CHUNKS_PER_HELPER = 4; // in flight per helper: one opening, the rest queued or waiting to be written
 let helpers = null; // started at the first large payload, kept for the next ones
 let payloadSeq = 0;
@@ -103,7 +107,7 @@ async function openChunked(job, plan) {
   for (const helper of pool) {
     const key = plan.key.slice(); // each helper's copy is moved to it, and wiped there
     helper.load = 0;
-    helper.worker.postMessage({ type: 'begin', seq, key, chunkLog2: plan.chunkLog2, payloadLen: plan.payloadLen }, [key.buffer]);
+    helper.worker.postMessage({ type: 'begin', seq, key, chunkLog2: plan.chunkLog2, payloadLen: plan.payloadLen, file: plan.file }, [key.buffer]);
   }
   plan.key.fill(0);
   const window = pool.length * CHUNKS_PER_HELPER;
@@ -126,7 +130,12 @@ async function openChunked(job, plan) {
         if (chunk === null) { finished = true; break; }
         const helper = pool.reduce((a, b) => (b.load < a.load ? b : a));
         helper.load++;
-        helper.worker.postMessage({ type: 'chunk', seq, index: chunk.index, last: chunk.last, bytes: chunk.bytes }, [chunk.bytes.buffer]);
+        if (chunk.bytes) {
+          helper.worker.postMessage({ type: 'chunk', seq, index: chunk.index, last: chunk.last, bytes: chunk.bytes }, [chunk.bytes.buffer]);
+        } else {
+          // A sealed file: the helper reads the chunk from it itself.
+          helper.worker.postMessage({ type: 'span', seq, index: chunk.index, last: chunk.last, start: chunk.start, len: chunk.len });
+        }
         handedOut++;
       }
       while (back.has(next)) {
@@ -159,7 +168,7 @@ async function openFiles(m, staging) {
   const job = new core.OpenJob(m.files, m.passphrase, m.liftCap, staging.onDisk, staging.sink, progressFor(m.id));
   try {
     for (;;) {
-      const plan = job.next_input(true);
+      const plan = job.next_input(HELPERS_POSSIBLE);
       if (plan === null) break;
       if (plan.chunked) await openChunked(job, plan);
     }

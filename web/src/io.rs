@@ -119,19 +119,19 @@ impl Read for BlobReader {
 /// (`ArrayBuffer.prototype.transfer` is no help: it detaches the script's
 /// view only, the browser's copy still waits for the collector, which then
 /// no longer counts it, and nothing was freed at all.)
-fn release(drain: &MessagePort, buffer: &ArrayBuffer) {
+pub(crate) fn release(drain: &MessagePort, buffer: &ArrayBuffer) {
     let _ = drain.post_message_with_transferable(&JsValue::NULL, &Array::of1(buffer));
 }
 
 /// A message port whose other end is closed: what is sent there is dropped.
-fn drain() -> io::Result<MessagePort> {
+pub(crate) fn drain() -> io::Result<MessagePort> {
     let channel = MessageChannel::new().map_err(js_io)?;
     channel.port2().close();
     Ok(channel.port1())
 }
 
 /// The bytes `start..end` of `blob`, read synchronously.
-fn read_range(
+pub(crate) fn read_range(
     reader: &FileReaderSync,
     blob: &Blob,
     start: f64,

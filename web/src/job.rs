@@ -23,9 +23,10 @@ use std::io::Read;
 use js_sys::{Array, Function, Uint8Array};
 use tgseal_core::{ChunkOpener, ChunkParams, ChunkSize, Control, KdfCap, Keyring, PayloadChunks};
 use wasm_bindgen::prelude::*;
+use web_sys::{Blob, FileReaderSync, MessagePort};
 use zeroize::Zeroizing;
 
-use crate::io::{Sink, SinkWriter};
+use crate::io::{self, Sink, SinkWriter};
 use crate::open::{self, Begun, Opened, Sealed};
 use crate::outputs::Output;
 use crate::words::failure;
@@ -41,6 +42,10 @@ pub const HELPERS_FROM_BYTES: u64 = 1 << 20;
 /// The payload being opened on the helpers.
 struct Chunked {
     chunks: PayloadChunks<Box<dyn Read>>,
+    /// A sealed file's size: its chunks are handed out as spans, which the
+    /// helpers read from the file themselves (reading is most of the
+    /// worker's time otherwise). None: parts and armor, read here.
+    spans: Option<u64>,
     name: String,
     start: u64,
     control: Control,
@@ -127,8 +132,13 @@ impl OpenJob {
                                 .map_err(fail)?;
                             return Ok(Err(Opened::Staged(output)));
                         }
+                        let spans = match input {
+                            Sealed::Binary(file) => Some(file.size() as u64),
+                            _ => None,
+                        };
                         Ok(Ok(Chunked {
                             chunks: decryptor.into_chunks(),
+                            spans,
                             name,
                             start: writer.position(),
                             control,
@@ -152,9 +162,14 @@ impl OpenJob {
                 key.copy_from(chunked.chunks.payload_key());
                 let params = chunked.chunks.params();
                 let payload_len = params.payload_len.map_or(JsValue::UNDEFINED, JsValue::from);
+                let file = match (&self.inputs[index], chunked.spans) {
+                    (Sealed::Binary(file), Some(_)) => file.clone().into(),
+                    _ => JsValue::NULL,
+                };
                 self.chunked = Some(chunked);
                 Ok(object(&[
                     ("chunked", true.into()),
+                    ("file", file),
                     ("key", key.into()),
                     ("chunkLog2", params.chunk_size.log2().into()),
                     ("payloadLen", payload_len),
@@ -163,14 +178,31 @@ impl OpenJob {
         }
     }
 
-    /// The next sealed chunk of the open payload, `{index, last, bytes}`
-    /// (`bytes` a fresh array, to transfer to a helper), or `null` once the
-    /// final chunk was handed out.
+    /// The next chunk of the open payload, or `null` once the final chunk
+    /// was handed out: `{index, last, start, len}` where the helpers read it
+    /// from the plan's `file` themselves (`start`: its offset in the file),
+    /// else `{index, last, bytes}` (`bytes` a fresh array, to transfer).
     pub fn next_chunk(&mut self) -> Result<JsValue, JsValue> {
         let progress = self.progress.clone();
         let chunked = self.open_payload()?;
+        let fail = |e| thrown(failure(&tgseal_core::lift(e), true));
+        if let Some(size) = chunked.spans {
+            let span = chunked
+                .chunks
+                .next_span(size, &chunked.control)
+                .map_err(fail)?;
+            return Ok(match span {
+                None => JsValue::NULL,
+                Some(span) => object(&[
+                    ("index", (span.index as f64).into()),
+                    ("last", span.last.into()),
+                    ("start", (span.offset as f64).into()),
+                    ("len", (span.len as f64).into()),
+                ]),
+            });
+        }
         let chunk = with_progress(&progress, || chunked.chunks.next_chunk(&chunked.control))
-            .map_err(|e| thrown(failure(&tgseal_core::lift(e), true)))?;
+            .map_err(fail)?;
         Ok(match chunk {
             None => JsValue::NULL,
             Some(chunk) => object(&[
@@ -247,6 +279,8 @@ impl OpenJob {
 pub struct ChunkWorker {
     opener: ChunkOpener,
     buf: Vec<u8>,
+    /// Reads spans of the sealed file, created at the first.
+    reader: Option<(FileReaderSync, MessagePort)>,
 }
 
 #[wasm_bindgen]
@@ -280,6 +314,7 @@ impl ChunkWorker {
         Ok(ChunkWorker {
             opener: ChunkOpener::new(&bytes, params),
             buf: Vec::new(),
+            reader: None,
         })
     }
 
@@ -298,6 +333,48 @@ impl ChunkWorker {
             .subarray(0, self.buf.len() as u32)
             .copy_from(&self.buf);
         Ok(self.buf.len() as u32)
+    }
+}
+
+#[wasm_bindgen]
+impl ChunkWorker {
+    /// Reads chunk `index` from `file` (`len` bytes from `start`), then
+    /// verifies and decrypts it; returns its plaintext (a fresh array, to
+    /// transfer). Throws `{kind, message}` when the file cannot be read to
+    /// the chunk's end or the chunk does not verify.
+    pub fn open_span(
+        &mut self,
+        file: &Blob,
+        start: f64,
+        len: u32,
+        index: f64,
+        last: bool,
+    ) -> Result<Uint8Array, JsValue> {
+        let fail = |e: tgseal_core::Error| thrown(failure(&e, true));
+        if self.reader.is_none() {
+            let reader = FileReaderSync::new().map_err(|e| fail(io::js_io(e).into()))?;
+            self.reader = Some((reader, io::drain().map_err(|e| fail(e.into()))?));
+        }
+        let Some((reader, drain)) = self.reader.as_ref() else {
+            return Err(fail(internal("no reader")));
+        };
+        let bytes = io::read_range(reader, file, start, start + f64::from(len))
+            .map_err(|e| fail(e.into()))?;
+        let view = Uint8Array::new(&bytes);
+        if view.length() != len {
+            // The file shrank (or vanished) since it was picked.
+            return Err(fail(tgseal_core::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file could not be read to its end (was it changed or moved?)",
+            ))));
+        }
+        self.buf.resize(len as usize, 0);
+        view.copy_to(&mut self.buf);
+        io::release(drain, &bytes);
+        self.opener
+            .open(index as u64, last, &mut self.buf)
+            .map_err(fail)?;
+        Ok(Uint8Array::from(&self.buf[..]))
     }
 }
 

@@ -3,8 +3,9 @@
 //! Web Workers, each its own WebAssembly instance (docs/WEB.md).
 //!
 //! The split is the one `pipeline.rs` makes on threads, with every format
-//! rule still here: [`PayloadChunks`] reads the sealed chunks and says which
-//! one is final (a full chunk is final only if nothing follows it), a
+//! rule still here: [`PayloadChunks`] reads the sealed chunks, or says where
+//! they lie for workers that read them themselves, and says which one is
+//! final (a full chunk is final only if nothing follows it), a
 //! [`ChunkOpener`] on each worker verifies and decrypts whole chunks with the
 //! same code and the same diagnosis as the one-thread path
 //! ([`crate::crypto::stream::open_chunk`]), and [`PayloadChunks::deliver`]
@@ -51,6 +52,20 @@ pub struct SealedChunk {
     pub bytes: Vec<u8>,
 }
 
+/// Where one sealed chunk lies, for a worker that reads it itself
+/// ([`PayloadChunks::next_span`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkSpan {
+    /// Its position in the payload (the STREAM counter).
+    pub index: u64,
+    /// Whether it is the final chunk (the nonce's last flag).
+    pub last: bool,
+    /// Where it starts in the sealed stream (the header included).
+    pub offset: u64,
+    /// Its sealed length (ciphertext ‖ tag).
+    pub len: usize,
+}
+
 /// Verifies and decrypts whole chunks of one payload, on a worker.
 pub struct ChunkOpener {
     cipher: ChunkCipher,
@@ -95,6 +110,8 @@ pub struct PayloadChunks<R> {
     ahead: Option<Vec<u8>>,
     /// The final chunk was handed out.
     finished: bool,
+    /// Chunks are handed out as spans (the workers read them), not read here.
+    spans: bool,
     next_index: u64,
     /// Chunks handed out and not yet delivered: (index, sealed length).
     in_flight: VecDeque<(u64, usize)>,
@@ -118,6 +135,7 @@ impl<R: Read> PayloadChunks<R> {
             content: Content::new(content_len),
             ahead: None,
             finished: false,
+            spans: false,
             next_index: 0,
             in_flight: VecDeque::new(),
             plaintext: 0,
@@ -145,6 +163,9 @@ impl<R: Read> PayloadChunks<R> {
         control.check()?;
         if self.in_flight.len() >= MAX_IN_FLIGHT {
             return Err(internal("too many chunks in flight"));
+        }
+        if self.spans {
+            return Err(internal("chunks are handed out as spans"));
         }
         let sealed = self.params.chunk_size.bytes() + TAG_LEN;
         let bytes = match self.ahead.take() {
@@ -174,6 +195,53 @@ impl<R: Read> PayloadChunks<R> {
         self.finished = last;
         self.in_flight.push_back((index, bytes.len()));
         Ok(Some(SealedChunk { index, last, bytes }))
+    }
+
+    /// Where the next sealed chunk lies, or `None` once the final one was
+    /// handed out: for workers that read the chunks themselves from storage
+    /// they can read anywhere (a picked file), which is `sealed_len` bytes
+    /// long, header included. Nothing more is read here. The chunks and
+    /// their last flags are the ones [`PayloadChunks::next_chunk`] would give
+    /// for the same bytes (a full chunk is final only if nothing follows
+    /// it); a worker that reads fewer bytes than a span's length must fail.
+    /// Use one or the other for a payload, not both.
+    pub fn next_span(&mut self, sealed_len: u64, control: &Control) -> Result<Option<ChunkSpan>> {
+        if self.finished {
+            return Ok(None);
+        }
+        control.check()?;
+        if self.next_index > 0 && !self.spans {
+            return Err(internal("chunks are handed out as bytes"));
+        }
+        self.spans = true;
+        if self.in_flight.len() >= MAX_IN_FLIGHT {
+            return Err(internal("too many chunks in flight"));
+        }
+        let sealed = (self.params.chunk_size.bytes() + TAG_LEN) as u64;
+        let index = self.next_index;
+        let start = index
+            .checked_mul(sealed)
+            .ok_or(Error::Tampered("too many chunks"))?;
+        let left = sealed_len
+            .saturating_sub(self.header_len)
+            .saturating_sub(start);
+        let len = left.min(sealed);
+        // §5: the final chunk is the short one, or the full one that ends the
+        // stream (and a payload of no bytes at all is one empty final chunk,
+        // which then fails to open).
+        let last = left <= sealed;
+        self.next_index = index
+            .checked_add(1)
+            .ok_or(Error::Tampered("too many chunks"))?;
+        self.finished = last;
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        self.in_flight.push_back((index, len));
+        Ok(Some(ChunkSpan {
+            index,
+            last,
+            offset: self.header_len + start,
+            len,
+        }))
     }
 
     /// Takes back chunk `index`, which a [`ChunkOpener`] verified and

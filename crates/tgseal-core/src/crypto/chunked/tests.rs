@@ -33,7 +33,14 @@ fn payload(sealed: &[u8], expected: Option<u64>) -> PayloadChunks<&[u8]> {
 /// finished first), taken back in order; a read error surfaces once the
 /// chunks before it were delivered. Returns the outcome and every byte
 /// written.
-fn open_chunked(sealed: &[u8], expected: Option<u64>, window: usize) -> (Result<u64>, Vec<u8>) {
+/// With `spans`, the workers read the chunks themselves where
+/// [`PayloadChunks::next_span`] says they lie.
+fn open_chunked(
+    sealed: &[u8],
+    expected: Option<u64>,
+    window: usize,
+    spans: bool,
+) -> (Result<u64>, Vec<u8>) {
     let control = Control::new();
     let mut chunks = payload(sealed, expected);
     let opener = ChunkOpener::new(&KEY, chunks.params());
@@ -42,7 +49,21 @@ fn open_chunked(sealed: &[u8], expected: Option<u64>, window: usize) -> (Result<
     loop {
         let mut batch: Vec<SealedChunk> = Vec::new();
         while read_error.is_none() && batch.len() < window {
-            match chunks.next_chunk(&control) {
+            let next = if spans {
+                chunks.next_span(sealed.len() as u64, &control).map(|span| {
+                    span.map(|span| {
+                        let start = usize::try_from(span.offset).unwrap();
+                        SealedChunk {
+                            index: span.index,
+                            last: span.last,
+                            bytes: sealed[start..start + span.len].to_vec(),
+                        }
+                    })
+                })
+            } else {
+                chunks.next_chunk(&control)
+            };
+            match next {
                 Ok(Some(chunk)) => batch.push(chunk),
                 Ok(None) => break,
                 Err(e) => read_error = Some(e),
@@ -79,10 +100,13 @@ fn chunk_by_chunk_opens_what_was_sealed() {
         let plain = content(len);
         let sealed = seal(&plain, 1);
         for expected in [None, Some(len as u64)] {
-            for window in [1, 2, 5] {
-                let (result, written) = open_chunked(&sealed, expected, window);
+            for (window, spans) in [(1, false), (2, true), (5, false), (5, true)] {
+                let (result, written) = open_chunked(&sealed, expected, window, spans);
                 assert_eq!(describe(&result), format!("ok {len}"), "len {len}");
-                assert!(written == plain, "len {len}, window {window}");
+                assert!(
+                    written == plain,
+                    "len {len}, window {window}, spans {spans}"
+                );
             }
         }
     }
@@ -97,12 +121,12 @@ fn chunk_by_chunk_fails_as_one_thread_does_and_writes_only_verified_chunks() {
         for (name, bad) in damaged(&sealed) {
             for expected in [None, Some(len as u64)] {
                 let (reference, reference_written) = open(&bad, expected, 1);
-                for window in [1, 3, 8] {
-                    let (result, written) = open_chunked(&bad, expected, window);
+                for (window, spans) in [(1, false), (3, false), (8, false), (1, true), (3, true)] {
+                    let (result, written) = open_chunked(&bad, expected, window, spans);
                     assert_eq!(
                         describe(&result),
                         describe(&reference),
-                        "{name}, len {len}, expected {expected:?}, window {window}"
+                        "{name}, len {len}, expected {expected:?}, window {window}, spans {spans}"
                     );
                     assert!(
                         written == reference_written,
@@ -155,6 +179,22 @@ fn chunks_must_come_back_in_order_and_opened() {
 }
 
 #[test]
+fn spans_and_chunks_do_not_mix() {
+    let c = chunk().bytes();
+    let sealed = seal(&content(3 * c), 1);
+    let control = Control::new();
+    let mut chunks = payload(&sealed, None);
+    chunks.next_chunk(&control).unwrap().unwrap();
+    assert!(chunks.next_span(sealed.len() as u64, &control).is_err());
+    let mut spans = payload(&sealed, None);
+    spans
+        .next_span(sealed.len() as u64, &control)
+        .unwrap()
+        .unwrap();
+    assert!(spans.next_chunk(&control).is_err());
+}
+
+#[test]
 fn chunks_in_flight_are_bounded() {
     let c = chunk().bytes();
     let sealed = seal(&content((MAX_IN_FLIGHT + 2) * c), 1);
@@ -203,6 +243,21 @@ fn a_whole_sealed_file_opens_chunk_by_chunk_padding_cut_and_checked() {
     };
     let (out, summary) = open_all(&sealed).unwrap();
     assert!(out == plain);
+    // Read where the spans say, the header included in their offsets.
+    let control = Control::new();
+    let mut spans = Decryptor::new(&sealed[..], &keyring).unwrap().into_chunks();
+    let opener = ChunkOpener::new(spans.payload_key(), spans.params());
+    let mut by_span = Vec::new();
+    while let Some(span) = spans.next_span(sealed.len() as u64, &control).unwrap() {
+        let start = usize::try_from(span.offset).unwrap();
+        let mut bytes = sealed[start..start + span.len].to_vec();
+        opener.open(span.index, span.last, &mut bytes).unwrap();
+        spans
+            .deliver(span.index, &bytes, &mut by_span, &control)
+            .unwrap();
+    }
+    assert_eq!(spans.finish(&mut by_span).unwrap(), summary);
+    assert!(by_span == plain);
     let mut reference = Vec::new();
     let expected = Decryptor::new(&sealed[..], &keyring)
         .unwrap()
