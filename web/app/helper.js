@@ -28,16 +28,17 @@ self.onmessage = async (event) => {
     if (!opener || opener.seq !== m.seq) return; // a payload that was given up
     try {
       const len = opener.worker.open(m.index, m.last, m.bytes);
-      self.postMessage({ seq: m.seq, index: m.index, bytes: m.bytes, len }, [m.bytes.buffer]);
+      self.postMessage({ seq: m.seq, index: m.index, count: 1, bytes: m.bytes, len }, [m.bytes.buffer]);
     } catch (error) {
       self.postMessage({ seq: m.seq, index: m.index, error });
     }
-  } else if (m.type === 'span') {
-    // A span of the sealed file, read here (reading is spread over the helpers).
+  } else if (m.type === 'run') {
+    // Consecutive chunks of the sealed file, read here (reading is spread
+    // over the helpers).
     if (!opener || opener.seq !== m.seq) return;
     try {
-      const bytes = opener.worker.open_span(opener.file, m.start, m.len, m.index, m.last);
-      self.postMessage({ seq: m.seq, index: m.index, bytes, len: bytes.length }, [bytes.buffer]);
+      const bytes = opener.worker.open_run(opener.file, m.start, m.len, m.count, m.index, m.last);
+      self.postMessage({ seq: m.seq, index: m.index, count: m.count, bytes, len: bytes.length }, [bytes.buffer]);
     } catch (error) {
       self.postMessage({ seq: m.seq, index: m.index, error });
     }

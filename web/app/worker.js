@@ -74,7 +74,9 @@ async function openStaging(id) {
 const MAX_HELPERS = 8;
 // A browser whose workers cannot start workers opens in this one alone.
 const HELPERS_POSSIBLE = typeof Worker === 'function';
-const CHUNKS_PER_HELPER = 4; // in flight per helper: one opening, the rest queued or waiting to be written
+// In flight per helper: one opening, one queued or waiting to be written;
+// each about 1 MiB of the sealed file (a run of chunks, or one chunk).
+const JOBS_PER_HELPER = 2;
 let helpers = null; // started at the first large payload, kept for the next ones
 let payloadSeq = 0;
 
@@ -110,9 +112,9 @@ async function openChunked(job, plan) {
     helper.worker.postMessage({ type: 'begin', seq, key, chunkLog2: plan.chunkLog2, payloadLen: plan.payloadLen, file: plan.file }, [key.buffer]);
   }
   plan.key.fill(0);
-  const window = pool.length * CHUNKS_PER_HELPER;
-  const back = new Map(); // index -> reply, until its turn
-  let next = 0, handedOut = 0, finished = false, readError = null, fatal = null, wake = null;
+  const window = pool.length * JOBS_PER_HELPER;
+  const back = new Map(); // first chunk index -> reply, until its turn
+  let next = 0, out = 0, finished = false, readError = null, fatal = null, wake = null;
   for (const helper of pool) {
     helper.onReply = (m) => {
       if (m.seq !== seq) return;
@@ -124,7 +126,7 @@ async function openChunked(job, plan) {
   try {
     for (;;) {
       if (fatal) throw fatal;
-      while (!finished && !readError && handedOut - next < window) {
+      while (!finished && !readError && out < window) {
         let chunk;
         try { chunk = job.next_chunk(); } catch (err) { readError = err; break; }
         if (chunk === null) { finished = true; break; }
@@ -133,21 +135,22 @@ async function openChunked(job, plan) {
         if (chunk.bytes) {
           helper.worker.postMessage({ type: 'chunk', seq, index: chunk.index, last: chunk.last, bytes: chunk.bytes }, [chunk.bytes.buffer]);
         } else {
-          // A sealed file: the helper reads the chunk from it itself.
-          helper.worker.postMessage({ type: 'span', seq, index: chunk.index, last: chunk.last, start: chunk.start, len: chunk.len });
+          // A run of a sealed file's chunks: the helper reads them itself.
+          helper.worker.postMessage({ type: 'run', seq, index: chunk.index, count: chunk.count, last: chunk.last, start: chunk.start, len: chunk.len });
         }
-        handedOut++;
+        out++;
       }
       while (back.has(next)) {
         const reply = back.get(next);
         back.delete(next);
         // The first failure in chunk order wins, as in one thread.
         if (reply.error) throw reply.error;
-        job.deliver(next, reply.bytes.subarray(0, reply.len));
+        job.deliver(next, reply.count, reply.bytes.subarray(0, reply.len));
         drain.postMessage(null, [reply.bytes.buffer]);
-        next++;
+        next += reply.count;
+        out--;
       }
-      if (next === handedOut) {
+      if (out === 0) {
         // A read error surfaces once every chunk before it was written.
         if (readError) throw readError;
         if (finished) break;

@@ -21,7 +21,9 @@
 use std::io::Read;
 
 use js_sys::{Array, Function, Uint8Array};
-use tgseal_core::{ChunkOpener, ChunkParams, ChunkSize, Control, KdfCap, Keyring, PayloadChunks};
+use tgseal_core::{
+    ChunkOpener, ChunkParams, ChunkSize, Control, KdfCap, Keyring, PayloadChunks, TAG_LEN,
+};
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, FileReaderSync, MessagePort};
 use zeroize::Zeroizing;
@@ -38,6 +40,9 @@ use crate::{
 /// Inputs smaller than this open in the page's worker alone: starting the
 /// helpers costs more than they save.
 pub const HELPERS_FROM_BYTES: u64 = 1 << 20;
+
+/// About this much of a sealed file goes to a helper at a time.
+const RUN_BYTES: usize = 1 << 20;
 
 /// The payload being opened on the helpers.
 struct Chunked {
@@ -178,28 +183,47 @@ impl OpenJob {
         }
     }
 
-    /// The next chunk of the open payload, or `null` once the final chunk
-    /// was handed out: `{index, last, start, len}` where the helpers read it
-    /// from the plan's `file` themselves (`start`: its offset in the file),
-    /// else `{index, last, bytes}` (`bytes` a fresh array, to transfer).
+    /// The next chunks of the open payload, or `null` once the final chunk
+    /// was handed out: `{index, count, last, start, len}`, a run of `count`
+    /// consecutive chunks from `index` on that the helpers read from the
+    /// plan's `file` themselves (`len` bytes from `start`; `last`: the run
+    /// ends with the final chunk), else one chunk, `{index, count: 1, last,
+    /// bytes}` (`bytes` a fresh array, to transfer).
     pub fn next_chunk(&mut self) -> Result<JsValue, JsValue> {
         let progress = self.progress.clone();
         let chunked = self.open_payload()?;
         let fail = |e| thrown(failure(&tgseal_core::lift(e), true));
         if let Some(size) = chunked.spans {
-            let span = chunked
+            // About 1 MiB of consecutive chunks per run: one read and one
+            // message for several chunks (each costs more than the bytes).
+            let most = (RUN_BYTES / chunked.chunks.params().chunk_size.bytes()).max(1);
+            let Some(first) = chunked
                 .chunks
                 .next_span(size, &chunked.control)
-                .map_err(fail)?;
-            return Ok(match span {
-                None => JsValue::NULL,
-                Some(span) => object(&[
-                    ("index", (span.index as f64).into()),
-                    ("last", span.last.into()),
-                    ("start", (span.offset as f64).into()),
-                    ("len", (span.len as f64).into()),
-                ]),
-            });
+                .map_err(fail)?
+            else {
+                return Ok(JsValue::NULL);
+            };
+            let (mut count, mut len, mut last) = (1u32, first.len, first.last);
+            while !last && (count as usize) < most {
+                let Some(span) = chunked
+                    .chunks
+                    .next_span(size, &chunked.control)
+                    .map_err(fail)?
+                else {
+                    break;
+                };
+                count += 1;
+                len += span.len;
+                last = span.last;
+            }
+            return Ok(object(&[
+                ("index", (first.index as f64).into()),
+                ("count", count.into()),
+                ("last", last.into()),
+                ("start", (first.offset as f64).into()),
+                ("len", (len as f64).into()),
+            ]));
         }
         let chunk = with_progress(&progress, || chunked.chunks.next_chunk(&chunked.control))
             .map_err(fail)?;
@@ -207,16 +231,18 @@ impl OpenJob {
             None => JsValue::NULL,
             Some(chunk) => object(&[
                 ("index", (chunk.index as f64).into()),
+                ("count", 1.into()),
                 ("last", chunk.last.into()),
                 ("bytes", Uint8Array::from(&chunk.bytes[..]).into()),
             ]),
         })
     }
 
-    /// Takes back chunk `index`, verified and decrypted by a helper
-    /// (`plain`), and writes its content to the staging area. Chunks must
+    /// Takes back the `count` chunks from `index` on, verified and
+    /// decrypted by a helper (`plain`: their plaintexts one after the
+    /// other), and writes their content to the staging area. Chunks must
     /// come back in the order they were handed out.
-    pub fn deliver(&mut self, index: f64, plain: &Uint8Array) -> Result<(), JsValue> {
+    pub fn deliver(&mut self, index: f64, count: u32, plain: &Uint8Array) -> Result<(), JsValue> {
         let progress = self.progress.clone();
         let writer = &mut self.writer;
         let chunked = self
@@ -225,10 +251,27 @@ impl OpenJob {
             .ok_or_else(|| thrown(failure(&internal("no payload is open"), true)))?;
         chunked.buf.resize(plain.length() as usize, 0);
         plain.copy_to(&mut chunked.buf);
+        let size = chunked.chunks.params().chunk_size.bytes();
         with_progress(&progress, || {
-            chunked
-                .chunks
-                .deliver(index as u64, &chunked.buf, writer, &chunked.control)
+            // Every chunk but the run's last is full; `deliver` checks each
+            // length against the chunk handed out.
+            let mut rest = &chunked.buf[..];
+            for k in 0..count {
+                let take = if k + 1 == count {
+                    rest.len()
+                } else {
+                    size.min(rest.len())
+                };
+                let (piece, after) = rest.split_at(take);
+                chunked.chunks.deliver(
+                    index as u64 + u64::from(k),
+                    piece,
+                    writer,
+                    &chunked.control,
+                )?;
+                rest = after;
+            }
+            Ok(())
         })
         .map_err(|e| thrown(failure(&e, true)))
     }
@@ -279,7 +322,11 @@ impl OpenJob {
 pub struct ChunkWorker {
     opener: ChunkOpener,
     buf: Vec<u8>,
-    /// Reads spans of the sealed file, created at the first.
+    /// Sealed bytes per chunk (ciphertext ‖ tag).
+    sealed: usize,
+    /// Where a run read from the file lands.
+    read: Vec<u8>,
+    /// Reads runs of the sealed file, created at the first.
     reader: Option<(FileReaderSync, MessagePort)>,
 }
 
@@ -314,6 +361,8 @@ impl ChunkWorker {
         Ok(ChunkWorker {
             opener: ChunkOpener::new(&bytes, params),
             buf: Vec::new(),
+            sealed: chunk_size.bytes() + TAG_LEN,
+            read: Vec::new(),
             reader: None,
         })
     }
@@ -338,19 +387,31 @@ impl ChunkWorker {
 
 #[wasm_bindgen]
 impl ChunkWorker {
-    /// Reads chunk `index` from `file` (`len` bytes from `start`), then
-    /// verifies and decrypts it; returns its plaintext (a fresh array, to
-    /// transfer). Throws `{kind, message}` when the file cannot be read to
-    /// the chunk's end or the chunk does not verify.
-    pub fn open_span(
+    /// Reads the `count` consecutive chunks from `index` on from `file`
+    /// (`len` bytes from `start`; `last`: they end with the final chunk),
+    /// then verifies and decrypts each; returns their plaintexts one after
+    /// the other (a fresh array, to transfer). Throws `{kind, message}` when
+    /// the file cannot be read to the run's end or a chunk does not verify
+    /// (the first that does not: the error is the one-thread path's).
+    pub fn open_run(
         &mut self,
         file: &Blob,
         start: f64,
         len: u32,
+        count: u32,
         index: f64,
         last: bool,
     ) -> Result<Uint8Array, JsValue> {
         let fail = |e: tgseal_core::Error| thrown(failure(&e, true));
+        let sealed = self.sealed;
+        let (len_us, count_us) = (len as usize, count as usize);
+        // All but the last chunk of a run are whole.
+        if count == 0
+            || len_us > count_us * sealed
+            || len_us <= (count_us - 1) * sealed && count > 1
+        {
+            return Err(fail(internal("a run of chunks that cannot be")));
+        }
         if self.reader.is_none() {
             let reader = FileReaderSync::new().map_err(|e| fail(io::js_io(e).into()))?;
             self.reader = Some((reader, io::drain().map_err(|e| fail(e.into()))?));
@@ -368,12 +429,27 @@ impl ChunkWorker {
                 "the file could not be read to its end (was it changed or moved?)",
             ))));
         }
-        self.buf.resize(len as usize, 0);
-        view.copy_to(&mut self.buf);
+        self.read.resize(len_us, 0);
+        view.copy_to(&mut self.read);
         io::release(drain, &bytes);
-        self.opener
-            .open(index as u64, last, &mut self.buf)
-            .map_err(fail)?;
+        self.buf.clear();
+        let mut chunk = Vec::with_capacity(sealed);
+        for (k, piece) in self.read.chunks(sealed).enumerate() {
+            chunk.clear();
+            chunk.extend_from_slice(piece);
+            let final_chunk = last && k + 1 == count_us;
+            self.opener
+                .open(index as u64 + k as u64, final_chunk, &mut chunk)
+                .map_err(fail)?;
+            self.buf.extend_from_slice(&chunk);
+        }
+        if count_us == 1 && len == 0 {
+            // An empty payload: its one chunk is too short to open.
+            let mut empty = Vec::new();
+            self.opener
+                .open(index as u64, last, &mut empty)
+                .map_err(fail)?;
+        }
         Ok(Uint8Array::from(&self.buf[..]))
     }
 }

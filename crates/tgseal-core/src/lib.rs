@@ -73,7 +73,7 @@ pub mod untrusted;
 pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};
 pub use crypto::chunked::{
-    ChunkOpener, ChunkParams, ChunkSpan, MAX_IN_FLIGHT, PayloadChunks, SealedChunk,
+    ChunkOpener, ChunkParams, ChunkSpan, MAX_IN_FLIGHT_BYTES, PayloadChunks, SealedChunk,
 };
 #[doc(hidden)]
 pub use crypto::cipher::BenchCipher;

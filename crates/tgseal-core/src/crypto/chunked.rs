@@ -25,10 +25,10 @@ use crate::crypto::cipher::{ChunkCipher, CipherBackend};
 use crate::crypto::stream::{ChunkSize, Content, TAG_LEN, checked_length, fill, open_chunk};
 use crate::{Error, Result, Summary};
 
-/// The most chunks handed out and not yet delivered: the caller's window of
-/// chunks in flight must stay below it, so memory stays bounded (64 chunks
-/// of at most 1 MiB).
-pub const MAX_IN_FLIGHT: usize = 64;
+/// The most sealed bytes handed out and not yet delivered (whole chunks):
+/// the caller's window of chunks in flight must stay within it, so memory
+/// stays bounded (as the threaded pipeline's buffers, `pipeline.rs`).
+pub const MAX_IN_FLIGHT_BYTES: usize = 32 << 20;
 
 /// What a worker needs besides the payload key to open the chunks of one
 /// payload: plain numbers, to send to it.
@@ -154,16 +154,14 @@ impl<R: Read> PayloadChunks<R> {
     }
 
     /// The next sealed chunk, or `None` once the final one was handed out.
-    /// Refuses to run more than [`MAX_IN_FLIGHT`] chunks ahead of
+    /// Refuses to run more than [`MAX_IN_FLIGHT_BYTES`] ahead of
     /// [`PayloadChunks::deliver`].
     pub fn next_chunk(&mut self, control: &Control) -> Result<Option<SealedChunk>> {
         if self.finished {
             return Ok(None);
         }
         control.check()?;
-        if self.in_flight.len() >= MAX_IN_FLIGHT {
-            return Err(internal("too many chunks in flight"));
-        }
+        self.check_in_flight()?;
         if self.spans {
             return Err(internal("chunks are handed out as spans"));
         }
@@ -214,9 +212,7 @@ impl<R: Read> PayloadChunks<R> {
             return Err(internal("chunks are handed out as bytes"));
         }
         self.spans = true;
-        if self.in_flight.len() >= MAX_IN_FLIGHT {
-            return Err(internal("too many chunks in flight"));
-        }
+        self.check_in_flight()?;
         let sealed = (self.params.chunk_size.bytes() + TAG_LEN) as u64;
         let index = self.next_index;
         let start = index
@@ -242,6 +238,16 @@ impl<R: Read> PayloadChunks<R> {
             offset: self.header_len + start,
             len,
         }))
+    }
+
+    /// Room for one more chunk in flight?
+    fn check_in_flight(&self) -> Result<()> {
+        let sealed = self.params.chunk_size.bytes() + TAG_LEN;
+        let in_flight: usize = self.in_flight.iter().map(|&(_, len)| len).sum();
+        if in_flight + sealed > MAX_IN_FLIGHT_BYTES {
+            return Err(internal("too many chunks in flight"));
+        }
+        Ok(())
     }
 
     /// Takes back chunk `index`, which a [`ChunkOpener`] verified and

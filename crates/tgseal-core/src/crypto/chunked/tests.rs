@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use zeroize::Zeroizing;
 
-use super::{ChunkOpener, ChunkParams, MAX_IN_FLIGHT, PayloadChunks, SealedChunk};
+use super::{ChunkOpener, ChunkParams, MAX_IN_FLIGHT_BYTES, PayloadChunks, SealedChunk};
 use crate::control::Control;
 use crate::crypto::pipeline::tests::{
     boundary_sizes, chunk, content, damaged, describe, open, seal,
@@ -197,13 +197,20 @@ fn spans_and_chunks_do_not_mix() {
 #[test]
 fn chunks_in_flight_are_bounded() {
     let c = chunk().bytes();
-    let sealed = seal(&content((MAX_IN_FLIGHT + 2) * c), 1);
+    let fit = MAX_IN_FLIGHT_BYTES / (c + crate::TAG_LEN);
+    let sealed = seal(&content((fit + 2) * c), 1);
     let control = Control::new();
     let mut chunks = payload(&sealed, None);
-    for _ in 0..MAX_IN_FLIGHT {
+    let mut spans = payload(&sealed, None);
+    for _ in 0..fit {
         chunks.next_chunk(&control).unwrap().unwrap();
+        spans
+            .next_span(sealed.len() as u64, &control)
+            .unwrap()
+            .unwrap();
     }
     assert!(chunks.next_chunk(&control).is_err());
+    assert!(spans.next_span(sealed.len() as u64, &control).is_err());
 }
 
 #[test]
