@@ -784,8 +784,10 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
 
 /// Screenshots for docs/WEB.md (not a check): `cargo test -p tgseal-e2e
 /// --test web -- --ignored screenshots`, written to TGSEAL_SCREENSHOTS (a
-/// folder; default: the target's tmp folder). docs/ keeps web-phone.png,
-/// web-phone-sealed.png and web-desktop.png.
+/// folder; default: the target's tmp folder). docs/ keeps web-phone-form.png
+/// as web-phone.png (the Seal files form, from the top), web-phone-sealed.png
+/// (its result) and web-desktop-opened.png as web-desktop.png (the sealed
+/// file opened, from the top).
 #[test]
 #[ignore = "writes screenshots for the docs"]
 fn screenshots() {
@@ -813,14 +815,26 @@ fn screenshots() {
             pass.as_str().unwrap(),
             json!({ "hideName": true, "pad": true, "kdf": "default" }),
         );
-        drop(shown);
         b.js(
             "document.getElementById('result').scrollIntoView({block: 'end'});",
             json!([]),
         );
         std::fs::write(out.join(format!("web-{label}-sealed.png")), b.screenshot()).unwrap();
-        b.js("window.scrollTo(0, 0);", json!([]));
-        std::fs::write(out.join(format!("web-{label}.png")), b.screenshot()).unwrap();
+        let to_top = || {
+            b.js("window.scrollTo(0, 0);", json!([]));
+            b.wait_for("window.scrollY === 0", 5);
+        };
+        to_top();
+        std::fs::write(out.join(format!("web-{label}-form.png")), b.screenshot()).unwrap();
+        // What the recipient sees: the sealed file opened and verified,
+        // from the top of the page.
+        let (name, bytes) = shown.files().remove(0);
+        let sealed = dir.path().join(name);
+        std::fs::write(&sealed, bytes).unwrap();
+        let opened = open_in_page(&b, &[sealed], "", pass.as_str().unwrap());
+        assert_eq!(opened.files()[0].0, "passport scan.pdf");
+        to_top();
+        std::fs::write(out.join(format!("web-{label}-opened.png")), b.screenshot()).unwrap();
         b.click(&b.button("Seal text"));
         std::fs::write(out.join(format!("web-{label}-message.png")), b.screenshot()).unwrap();
     }
