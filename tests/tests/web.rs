@@ -521,10 +521,36 @@ fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
     assert_eq!(helpers(&b), 0);
     let files = open_in_page(&b, std::slice::from_ref(&sealed), "", PASS).files();
     assert!(
-        files == vec![("film.mkv".to_owned(), data)],
+        files == vec![("film.mkv".to_owned(), data.clone())],
         "not the same bytes"
     );
     assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
+    // Parts (picked in reverse) and armor are read by the page's worker and
+    // sent to the helpers chunk by chunk.
+    encrypt(dir.path(), &["--split", "1M", "-O", "parts", "film.mkv"])
+        .assert()
+        .success();
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    parts.sort();
+    parts.reverse();
+    assert_eq!(parts.len(), 3);
+    let files = open_in_page(&b, &parts, "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data.clone())],
+        "parts: not the same bytes"
+    );
+    encrypt(dir.path(), &["--armor", "-O", "armored", "film.mkv"])
+        .assert()
+        .success();
+    let armored = dir.path().join("armored/film.mkv.tgseal.txt");
+    let files = open_in_page(&b, &[armored], "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data)],
+        "armor: not the same bytes"
+    );
 
     let bytes = std::fs::read(&sealed).unwrap();
     let chunk = 256 * 1024 + 16;

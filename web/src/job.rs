@@ -6,12 +6,14 @@
 //! which static hosts cannot turn on), so the worker cannot wait inside a
 //! call into WebAssembly for a helper: it returns to JavaScript, which
 //! passes the chunks on. Every format rule stays in the core:
-//! [`OpenJob::next_chunk`] reads the sealed chunks and says which one is
-//! final, a helper's [`ChunkWorker`] verifies and decrypts whole chunks
-//! ([`tgseal_core::ChunkOpener`]), and [`OpenJob::deliver`] takes their
-//! plaintext back strictly in order and writes it to the staging area
-//! ([`tgseal_core::PayloadChunks`]). The JavaScript only keeps a bounded
-//! window of chunks in flight and puts them back in order.
+//! [`OpenJob::next_chunk`] says where a run of a sealed file's chunks lies
+//! (or reads one chunk of split parts or armor) and which chunk is final, a
+//! helper's [`ChunkWorker`] reads the run from the file and verifies and
+//! decrypts whole chunks ([`tgseal_core::ChunkOpener`]), and
+//! [`OpenJob::deliver`] takes their plaintext back strictly in order and
+//! writes it to the staging area ([`tgseal_core::PayloadChunks`]). The
+//! JavaScript only keeps a bounded window in flight and puts the replies
+//! back in order.
 //!
 //! The payload key goes to the helpers as a `Uint8Array`. Rust keeps its
 //! copies in zeroizing containers; the arrays handed to JavaScript are
