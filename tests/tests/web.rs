@@ -546,10 +546,18 @@ fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
         .assert()
         .success();
     let armored = dir.path().join("armored/film.mkv.tgseal.txt");
-    let files = open_in_page(&b, &[armored], "", PASS).files();
+    let files = open_in_page(&b, &[armored.clone()], "", PASS).files();
     assert!(
-        files == vec![("film.mkv".to_owned(), data)],
+        files == vec![("film.mkv".to_owned(), data.clone())],
         "armor: not the same bytes"
+    );
+    // Two large files in one job: one payload after the other on the same helpers.
+    let mut both = open_in_page(&b, &[sealed.clone(), armored], "", PASS).files();
+    both.sort();
+    assert_eq!(both.len(), 2);
+    assert!(
+        both.iter()
+            .all(|(name, bytes)| name.starts_with("film") && *bytes == data)
     );
 
     let bytes = std::fs::read(&sealed).unwrap();
