@@ -71,12 +71,12 @@ async function openStaging(id) {
 // staging file.
 // Here only a bounded window of chunks in flight, and their order.
 
-const MAX_HELPERS = 8;
+const MAX_HELPERS = 6; // with one run of about 4 MiB each in flight: under the core's 32 MiB
 // A browser whose workers cannot start workers opens in this one alone.
 const HELPERS_POSSIBLE = typeof Worker === 'function';
-// In flight per helper: one opening, one queued or waiting to be written;
-// each about 1 MiB of the sealed file (a run of chunks, or one chunk).
-const JOBS_PER_HELPER = 2;
+// In flight per helper: one run of about 4 MiB of the sealed file (or one
+// chunk). Fewer, larger reads and messages cost less CPU (docs/PERFORMANCE.md).
+const JOBS_PER_HELPER = 1;
 let helpers = null; // started at the first large payload, kept for the next ones
 let payloadSeq = 0;
 

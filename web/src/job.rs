@@ -44,7 +44,7 @@ use crate::{
 pub const HELPERS_FROM_BYTES: u64 = 1 << 20;
 
 /// About this much of a sealed file goes to a helper at a time.
-const RUN_BYTES: usize = 1 << 20;
+const RUN_BYTES: usize = 4 << 20;
 
 /// The payload being opened on the helpers.
 struct Chunked {
@@ -196,7 +196,7 @@ impl OpenJob {
         let chunked = self.open_payload()?;
         let fail = |e| thrown(failure(&tgseal_core::lift(e), true));
         if let Some(size) = chunked.spans {
-            // About 1 MiB of consecutive chunks per run: one read and one
+            // About 4 MiB of consecutive chunks per run: one read and one
             // message for several chunks (each costs more than the bytes).
             let most = (RUN_BYTES / chunked.chunks.params().chunk_size.bytes()).max(1);
             let Some(first) = chunked
