@@ -64,12 +64,12 @@ async function openStaging(id) {
 }
 
 // ---- helpers: a large payload's chunks opened on the other cores --------
-// The Rust job (core.OpenJob) says where each sealed chunk lies (a sealed
-// file, which the helpers read themselves) or reads it (parts, armor), and
-// which is final; helpers (helper.js) verify and decrypt whole chunks; the
-// job takes the plaintext back strictly in order and writes it to the
-// staging file.
-// Here only a bounded window of chunks in flight, and their order.
+// The Rust job (core.OpenJob) says where the next run of a sealed file's
+// chunks lies (the helpers read it themselves) or reads one chunk (parts,
+// armor), and which chunk is final; helpers (helper.js) verify and decrypt
+// whole chunks; the job takes the plaintext back strictly in order and
+// writes it to the staging file. Here only a bounded window in flight, and
+// the order.
 
 const MAX_HELPERS = 6; // with one run of about 4 MiB each in flight: under the core's 32 MiB
 // A browser whose workers cannot start workers opens in this one alone.
