@@ -11,8 +11,9 @@
 //!   [--build LABEL=DIR]… [--memory-only | --open-only]
 //! ```
 //!
-//! `--build LABEL=DIR` measures the memory of another build of the app too
-//! (an earlier commit's web/dist/), interleaved with this tree's.
+//! `--build LABEL=DIR` measures another build of the app too (an earlier
+//! commit's web/dist/), interleaved with this tree's: its open speed, in a
+//! browser of its own, and its memory.
 //!
 //! Needs what tests/tests/web.rs needs (chromium, chromedriver, the
 //! wasm-bindgen CLI). Files are sealed by the CLI with a cheap KDF where the
@@ -200,8 +201,8 @@ fn main() {
     } else {
         vec![size, 1024]
     };
-    // --build LABEL=DIR: also measure the memory of another build of the
-    // app (e.g. an earlier commit's web/dist/), interleaved with this one.
+    // --build LABEL=DIR: also measure another build of the app (e.g. an
+    // earlier commit's web/dist/), interleaved with this one.
     let mut builds = vec![Build {
         label: "this build".to_owned(),
         dist: None,
@@ -282,10 +283,39 @@ fn main() {
     let tiny_sealed = dir.path().join("tiny.bin.tgseal");
     let (mut open, mut core, mut cipher, mut copy, mut cipher_seal) =
         (vec![], vec![], vec![], vec![], vec![]);
-    for _ in 0..3 {
+    // The other builds (--build), each in its own browser, interleaved.
+    let others: Vec<(&str, Browser)> = builds
+        .iter()
+        .filter_map(|build| {
+            let dist = build.dist.as_ref()?;
+            Some((build.label.as_str(), Browser::start_with(1280, 800, dist)?))
+        })
+        .collect();
+    let mut others_open: Vec<Vec<f64>> = vec![Vec::new(); others.len()];
+    let mut others_cpu: Vec<Vec<f64>> = vec![Vec::new(); others.len()];
+    let mut open_cpu = Vec::new();
+    // Seconds of the payload, and the CPU seconds all the browser's
+    // processes used for the whole job.
+    let open_payload = |b: &Browser| {
         b.open_app();
-        let kdf = app("open", &tiny_sealed, json!({}));
-        open.push(app("open", &sealed, json!({})) - kdf);
+        let kdf = job(b, "open", "open-button", &tiny_sealed, json!({}));
+        let cpu = b.cpu_seconds();
+        let took = job(b, "open", "open-button", &sealed, json!({}));
+        let cpu = b.cpu_seconds() - cpu;
+        ((took - kdf).as_secs_f64(), cpu)
+    };
+    for _ in 0..3 {
+        for ((_, other), (runs, cpu)) in others
+            .iter()
+            .zip(others_open.iter_mut().zip(&mut others_cpu))
+        {
+            let (took, used) = open_payload(other);
+            runs.push(took);
+            cpu.push(used);
+        }
+        let (took, used) = open_payload(&b);
+        open.push(took);
+        open_cpu.push(used);
         let core_mib = size.min(256);
         core.push(
             bench_call(&b, &bench, "bench_core_open", core_mib)
@@ -300,6 +330,12 @@ fn main() {
         cipher_seal.push(c["seal"].as_f64().unwrap() / 1000.0);
     }
     row("open (payload, the page)", &open, Some(size));
+    row("  CPU s of all its processes", &open_cpu, None);
+    for (((label, _), runs), cpu) in others.iter().zip(&others_open).zip(&others_cpu) {
+        row(&format!("open (payload), {label}"), runs, Some(size));
+        row("  CPU s of all its processes", cpu, None);
+    }
+    drop(others);
     row("  core open, bytes in wasm", &core, Some(size));
     row("  cipher open (copy + verify)", &cipher, Some(size));
     row("  copy alone (256 KiB chunks)", &copy, Some(size));

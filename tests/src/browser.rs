@@ -401,6 +401,22 @@ impl Browser {
         )
     }
 
+    /// The Web Workers running in the browser (Chrome's targets of type
+    /// "worker"), by URL: the page's worker, and its helpers, which have no
+    /// URL there (a worker started them).
+    pub fn workers(&self) -> Vec<String> {
+        let targets = self.cdp("Target.getTargets", json!({}));
+        targets["targetInfos"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter(|t| t["type"] == "worker")
+                    .map(|t| t["url"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Opens the app and waits until its worker is ready.
     pub fn open_app(&self) {
         self.command(
@@ -582,6 +598,11 @@ impl Browser {
         let driver = self.driver.id();
         move || memory_by_role(driver)
     }
+    /// The CPU time (seconds) this browser's processes used so far; Linux only.
+    pub fn cpu_seconds(&self) -> f64 {
+        cpu_seconds(self.driver.id())
+    }
+
     /// Empties the download folder.
     pub fn clear_downloads(&self) {
         for file in self.downloaded(Duration::ZERO) {
@@ -612,8 +633,24 @@ fn role(cmdline: &str) -> String {
     }
 }
 
-/// The summed VmRSS of `root`'s descendants (not `root` itself), by role.
-fn memory_by_role(root: u32) -> BTreeMap<String, u64> {
+/// The CPU time (user + system, seconds) `root`'s descendants used so far.
+fn cpu_seconds(root: u32) -> f64 {
+    // Linux reports it in clock ticks of 1/100 s (USER_HZ on every
+    // architecture it runs these tests on).
+    descendants(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            // Fields after "(comm)": state is the first, utime the 12th, stime the 13th.
+            let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(rest.get(11)?.parse::<f64>().ok()? + rest.get(12)?.parse::<f64>().ok()?)
+        })
+        .sum::<f64>()
+        / 100.0
+}
+
+/// The processes below `root` (not `root` itself).
+fn descendants(root: u32) -> Vec<u32> {
     let mut parent = BTreeMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Some(pid) = entry
@@ -645,11 +682,17 @@ fn memory_by_role(root: u32) -> BTreeMap<String, u64> {
         }
         false
     };
+    parent
+        .keys()
+        .copied()
+        .filter(|&pid| descends(pid))
+        .collect()
+}
+
+/// The summed VmRSS of `root`'s descendants (not `root` itself), by role.
+fn memory_by_role(root: u32) -> BTreeMap<String, u64> {
     let mut roles = BTreeMap::new();
-    for &pid in parent.keys() {
-        if !descends(pid) {
-            continue;
-        }
+    for pid in descendants(root) {
         let dir = PathBuf::from(format!("/proc/{pid}"));
         let cmdline = std::fs::read(dir.join("cmdline")).unwrap_or_default();
         let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();

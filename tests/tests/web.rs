@@ -2,8 +2,10 @@
 //! driven over WebDriver opens every test vector, opens what the CLI sealed
 //! and seals what the CLI opens, byte for byte; parts in any order and a
 //! missing part; pieces pasted out of order; wrong passphrases and tampered
-//! files (a clear message, nothing downloaded); no request off the page's
-//! origin; a phone-sized layout without horizontal overflow.
+//! files (a clear message, nothing downloaded); a large file opened on
+//! helper workers, damaged ones failing as in one thread; no request off the
+//! page's origin; a phone-sized layout without horizontal overflow, usable
+//! with the virtual keyboard open.
 //!
 //! Needs chromium, chromedriver and the wasm-bindgen CLI (web/build.sh).
 //! Without them each test is skipped with a notice, unless
@@ -481,6 +483,119 @@ fn wrong_passphrase_and_tampering_say_so_and_save_nothing() {
     assert_eq!(staged_files(&b), json!([]));
 }
 
+/// The helper workers running beside the page's worker (docs/WEB.md,
+/// "Opening on every core").
+fn helpers(b: &Browser) -> usize {
+    b.workers()
+        .iter()
+        .filter(|url| !url.ends_with("/worker.js"))
+        .count()
+}
+
+/// What the one-thread path says about `sealed` (the core on this machine).
+fn one_thread_error(sealed: &[u8]) -> tgseal_core::Error {
+    let keyring = tgseal_core::Keyring::new(
+        tgseal_core::Passphrase::new(PASS).unwrap(),
+        tgseal_core::KdfCap::DEFAULT,
+    );
+    let options = tgseal_core::DecryptOptions::default().with_threads(1);
+    tgseal_core::Decryptor::new(sealed, &keyring)
+        .and_then(|d| {
+            d.decrypt_to_with(&mut std::io::sink(), &options, &tgseal_core::Control::new())
+        })
+        .expect_err("the damaged file opened")
+}
+
+#[test]
+fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
+    let Some((b, _one)) = browser(1024, 768) else {
+        return;
+    };
+    // 12 chunks of 256 KiB and padding: over the size from which helpers
+    // open the payload (web/src/job.rs).
+    let (dir, _input, data) = folder_with_file("film.mkv", 3_000_000);
+    encrypt(dir.path(), &["--pad", "-O", "sealed", "film.mkv"])
+        .assert()
+        .success();
+    let sealed = dir.path().join("sealed/film.mkv.tgseal");
+    assert_eq!(helpers(&b), 0);
+    let files = open_in_page(&b, std::slice::from_ref(&sealed), "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data.clone())],
+        "not the same bytes"
+    );
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
+    // Parts (picked in reverse) and armor are read by the page's worker and
+    // sent to the helpers chunk by chunk.
+    encrypt(dir.path(), &["--split", "1M", "-O", "parts", "film.mkv"])
+        .assert()
+        .success();
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    parts.sort();
+    parts.reverse();
+    assert_eq!(parts.len(), 3);
+    let files = open_in_page(&b, &parts, "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data.clone())],
+        "parts: not the same bytes"
+    );
+    encrypt(dir.path(), &["--armor", "-O", "armored", "film.mkv"])
+        .assert()
+        .success();
+    let armored = dir.path().join("armored/film.mkv.tgseal.txt");
+    let files = open_in_page(&b, &[armored.clone()], "", PASS).files();
+    assert!(
+        files == vec![("film.mkv".to_owned(), data.clone())],
+        "armor: not the same bytes"
+    );
+    // Two large files in one job: one payload after the other on the same helpers.
+    let mut both = open_in_page(&b, &[sealed.clone(), armored], "", PASS).files();
+    both.sort();
+    assert_eq!(both.len(), 2);
+    assert!(
+        both.iter()
+            .all(|(name, bytes)| name.starts_with("film") && *bytes == data)
+    );
+
+    let bytes = std::fs::read(&sealed).unwrap();
+    let chunk = 256 * 1024 + 16;
+    let mut cases: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut middle = bytes.clone();
+    let at = bytes.len() / 2;
+    middle[at] ^= 0x01;
+    cases.push(("a tampered chunk in the middle", middle));
+    cases.push(("cut in the middle", bytes[..bytes.len() / 2].to_vec()));
+    cases.push((
+        "cut three chunks before the end",
+        bytes[..bytes.len() - 3 * chunk].to_vec(),
+    ));
+    let mut appended = bytes.clone();
+    appended.extend_from_slice(&[0u8; 40]);
+    cases.push(("data appended", appended));
+    let mut last = bytes.clone();
+    last.truncate(bytes.len() - 1);
+    cases.push(("the final chunk cut by a byte", last));
+    for (what, damaged) in cases {
+        let path = dir.path().join("damaged.mkv.tgseal");
+        std::fs::write(&path, &damaged).unwrap();
+        let (kind, message) = open_in_page(&b, &[path], "", PASS).failure();
+        let expected = one_thread_error(&damaged);
+        assert_eq!(kind, expected.kind(), "{what}: {message}");
+        let reason = expected.to_string();
+        assert!(
+            message.to_lowercase().starts_with(&reason.to_lowercase()),
+            "{what}: {message} (one thread: {reason})"
+        );
+        assert!(message.ends_with("Nothing was saved."), "{what}: {message}");
+        // Nothing staged is left behind.
+        assert_eq!(staged_files(&b), json!([]), "{what}");
+    }
+    drop(dir);
+}
+
 /// What the page's staging area (Origin Private File System) holds.
 fn staged_files(b: &Browser) -> Value {
     b.js_async(
@@ -545,6 +660,8 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
     let shown = b.js("return window.shownProgress.at(-1);", json!([]));
     // e.g. "12.0 MiB of 128.0 MiB · 30.1 MiB/s · 4 s left"
     assert!(shown.as_str().unwrap().contains("of 128.0 MiB"), "{shown}");
+    // The payload is opened by helper workers, which Cancel stops too.
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
     b.click(&b.button("Cancel"));
     let (kind, message) = finish_job(&b, "open-button").failure();
     assert_eq!(kind, "cancelled");
@@ -560,6 +677,15 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    let started = std::time::Instant::now();
+    while helpers(&b) > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "helpers still running: {:?}",
+            b.workers()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // The fresh worker takes the next job.
     let vectors = tgseal_e2e::crate_dir().join("vectors");
     let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
@@ -568,6 +694,64 @@ fn progress_shows_speed_and_time_left_and_cancel_leaves_nothing() {
         std::fs::read(vectors.join("hello.plain")).unwrap()
     );
     drop(dir);
+}
+
+#[test]
+fn the_open_form_works_with_a_phone_keyboard_open() {
+    let Some((b, _one)) = browser(360, 640) else {
+        return;
+    };
+    let vectors = tgseal_e2e::crate_dir().join("vectors");
+    b.click(&b.button("Open"));
+    b.choose_files(
+        &b.by_label("Sealed file, or all parts of a split file"),
+        &[vectors.join("hello.tgseal")],
+    );
+    // A tap on the passphrase field: it has the focus, and the virtual
+    // keyboard takes the lower half of the screen, which leaves the page
+    // 360 × 330 (index.html asks for the layout to shrink with it:
+    // interactive-widget=resizes-content).
+    b.click(&b.by_label("Passphrase"));
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 360, "height": 330, "deviceScaleFactor": 1, "mobile": true }),
+    );
+    b.wait_for("window.innerHeight === 330", 10);
+    assert_eq!(
+        b.js("return document.activeElement.id;", json!([])),
+        json!("open-pass")
+    );
+    // Brought into view as the browser does for a focused field, the whole
+    // element is inside the visible part and nothing covers it.
+    let shown = "const e = document.getElementById(arguments[0]);
+        e.scrollIntoView({ block: 'nearest' });
+        const r = e.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        // Scrolling lands on whole pixels, layout does not: allow 1 px.
+        return { inside: r.top >= -1 && r.bottom <= window.innerHeight + 1 && r.left >= 0 && r.right <= window.innerWidth,
+                 uncovered: hit === e || e.contains(hit), top: r.top, bottom: r.bottom };";
+    let overflow = "return document.documentElement.scrollWidth - window.innerWidth;";
+    for id in ["open-pass", "open-button"] {
+        let seen = b.js(shown, json!([id]));
+        assert_eq!(seen["inside"], json!(true), "{id}: {seen}");
+        assert_eq!(seen["uncovered"], json!(true), "{id}: {seen}");
+        assert_eq!(b.js(overflow, json!([])), json!(0), "{id}");
+    }
+    // Typed with the keyboard open, and the Open button tapped: WebDriver
+    // scrolls to it and refuses to click what something else covers.
+    b.js(
+        "document.getElementById('open-pass').scrollIntoView({ block: 'nearest' });",
+        json!([]),
+    );
+    b.type_into(&b.by_label("Passphrase"), PASS);
+    assert_eq!(b.js(shown, json!(["open-pass"]))["inside"], json!(true));
+    b.click(&b.css("#open-form button[type=submit]"));
+    let files = finish_job(&b, "open-button").files();
+    assert_eq!(
+        files[0].1,
+        std::fs::read(vectors.join("hello.plain")).unwrap()
+    );
+    assert_eq!(b.js(overflow, json!([])), json!(0), "results");
 }
 
 #[test]
@@ -634,8 +818,10 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
 
 /// Screenshots for docs/WEB.md (not a check): `cargo test -p tgseal-e2e
 /// --test web -- --ignored screenshots`, written to TGSEAL_SCREENSHOTS (a
-/// folder; default: the target's tmp folder). docs/ keeps web-phone.png,
-/// web-phone-sealed.png and web-desktop.png.
+/// folder; default: the target's tmp folder). docs/ keeps web-phone-form.png
+/// as web-phone.png (the Seal files form, from the top), web-phone-sealed.png
+/// (its result) and web-desktop-opened.png as web-desktop.png (the sealed
+/// file opened, from the top).
 #[test]
 #[ignore = "writes screenshots for the docs"]
 fn screenshots() {
@@ -663,14 +849,26 @@ fn screenshots() {
             pass.as_str().unwrap(),
             json!({ "hideName": true, "pad": true, "kdf": "default" }),
         );
-        drop(shown);
         b.js(
             "document.getElementById('result').scrollIntoView({block: 'end'});",
             json!([]),
         );
         std::fs::write(out.join(format!("web-{label}-sealed.png")), b.screenshot()).unwrap();
-        b.js("window.scrollTo(0, 0);", json!([]));
-        std::fs::write(out.join(format!("web-{label}.png")), b.screenshot()).unwrap();
+        let to_top = || {
+            b.js("window.scrollTo(0, 0);", json!([]));
+            b.wait_for("window.scrollY === 0", 5);
+        };
+        to_top();
+        std::fs::write(out.join(format!("web-{label}-form.png")), b.screenshot()).unwrap();
+        // What the recipient sees: the sealed file opened and verified,
+        // from the top of the page.
+        let (name, bytes) = shown.files().remove(0);
+        let sealed = dir.path().join(name);
+        std::fs::write(&sealed, bytes).unwrap();
+        let opened = open_in_page(&b, &[sealed], "", pass.as_str().unwrap());
+        assert_eq!(opened.files()[0].0, "passport scan.pdf");
+        to_top();
+        std::fs::write(out.join(format!("web-{label}-opened.png")), b.screenshot()).unwrap();
         b.click(&b.button("Seal text"));
         std::fs::write(out.join(format!("web-{label}-message.png")), b.screenshot()).unwrap();
     }
@@ -706,6 +904,13 @@ fn the_app_works_offline_once_loaded() {
     b.wait_for("document.body.dataset.ready === 'true'", 30);
     let files = open_in_page(&b, &[vectors.join("hello.tgseal")], "", PASS).files();
     assert_eq!(files[0].1, plain);
+    // A file large enough for the helper workers: their script and wasm come
+    // from the cache too.
+    let (dir, _input, data) = folder_with_file("large.bin", 2_000_000);
+    encrypt(dir.path(), &["large.bin"]).assert().success();
+    let files = open_in_page(&b, &[dir.path().join("large.bin.tgseal")], "", PASS).files();
+    assert!(files[0].1 == data, "not the same bytes");
+    assert!(helpers(&b) >= 2, "no helper workers: {:?}", b.workers());
     assert_eq!(
         b.server.requests().len(),
         before,

@@ -119,19 +119,19 @@ impl Read for BlobReader {
 /// (`ArrayBuffer.prototype.transfer` is no help: it detaches the script's
 /// view only, the browser's copy still waits for the collector, which then
 /// no longer counts it, and nothing was freed at all.)
-fn release(drain: &MessagePort, buffer: &ArrayBuffer) {
+pub(crate) fn release(drain: &MessagePort, buffer: &ArrayBuffer) {
     let _ = drain.post_message_with_transferable(&JsValue::NULL, &Array::of1(buffer));
 }
 
 /// A message port whose other end is closed: what is sent there is dropped.
-fn drain() -> io::Result<MessagePort> {
+pub(crate) fn drain() -> io::Result<MessagePort> {
     let channel = MessageChannel::new().map_err(js_io)?;
     channel.port2().close();
     Ok(channel.port1())
 }
 
 /// The bytes `start..end` of `blob`, read synchronously.
-fn read_range(
+pub(crate) fn read_range(
     reader: &FileReaderSync,
     blob: &Blob,
     start: f64,
@@ -150,6 +150,7 @@ extern "C" {
     /// Origin Private File System, or over memory. Everything a job writes
     /// goes into it one after the other; [`crate::Output`]s say which range
     /// is which file.
+    #[derive(Clone)]
     pub type Sink;
 
     #[wasm_bindgen(method, catch)]
@@ -161,15 +162,18 @@ extern "C" {
 }
 
 /// The sink as a `Write`, counting its position.
-pub struct SinkWriter<'a> {
-    sink: &'a Sink,
+pub struct SinkWriter {
+    sink: Sink,
     pos: u64,
 }
 
-impl<'a> SinkWriter<'a> {
+impl SinkWriter {
     /// Writes to `sink`, whose position is 0.
-    pub fn new(sink: &'a Sink) -> Self {
-        SinkWriter { sink, pos: 0 }
+    pub fn new(sink: &Sink) -> Self {
+        SinkWriter {
+            sink: sink.clone(),
+            pos: 0,
+        }
     }
 
     /// Bytes written so far: where the next write lands.
@@ -183,7 +187,7 @@ impl<'a> SinkWriter<'a> {
     }
 }
 
-impl Write for SinkWriter<'_> {
+impl Write for SinkWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.sink.write(buf).map_err(js_io)?;
         self.pos += buf.len() as u64;

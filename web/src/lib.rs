@@ -7,10 +7,12 @@
 //! strength, the generator, the KDF cap — is the core's; the JavaScript only
 //! moves files, bytes and messages.
 //!
-//! - [`open_files`]: sealed files, armored text files and split parts (any
+//! - [`OpenJob`]: sealed files, armored text files and split parts (any
 //!   order) → plaintext written to the page's staging area, each chunk only
-//!   after it verified; the page offers it for download only when this call
-//!   returned without error.
+//!   after it verified; a large payload's chunks are opened by helper Web
+//!   Workers ([`ChunkWorker`]) on other cores, and written back in order
+//!   (`job.rs`). The page offers the output for download only when the job
+//!   ended without error.
 //! - [`open_text`]: pasted armored text or text-message pieces (any order).
 //! - [`seal_files`], [`seal_text`]: the desktop app's options.
 //! - [`generate_passphrase`], [`strength`], [`choices`]: for the form.
@@ -20,6 +22,7 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 mod io;
+mod job;
 mod open;
 mod outputs;
 mod seal;
@@ -41,6 +44,7 @@ use web_sys::File;
 use zeroize::Zeroize;
 
 pub use io::Sink;
+pub use job::{ChunkWorker, OpenJob};
 pub use outputs::Output;
 use words::{ALLOW_WEAK_LABEL, Failure, failure, refusal};
 
@@ -174,51 +178,6 @@ fn check_strength(pass: &Passphrase, allow_weak: bool) -> Result<(), JsValue> {
         )));
     }
     Ok(())
-}
-
-/// Opens the picked `files` — sealed files, armored text files, split parts
-/// in any order — into `sink`. Returns `{ outputs: [{name, start, len}],
-/// texts: [string] }`: the files to offer (ranges of the staging area) and
-/// the text messages to show. Throws `{kind, message}`; then the staging
-/// area holds nothing to offer and the page discards it.
-#[wasm_bindgen]
-pub fn open_files(
-    files: Array,
-    passphrase_text: String,
-    lift_kdf_cap: bool,
-    on_disk: bool,
-    sink: &Sink,
-    progress: &Function,
-) -> Result<JsValue, JsValue> {
-    let pass = passphrase(passphrase_text)?;
-    let files = files_of(&files)?;
-    with_progress(progress, || {
-        let inputs = open::group(&files).map_err(|e| thrown(failure(&e, true)))?;
-        check_staging(on_disk, inputs.iter().map(open::Sealed::size).sum())?;
-        let keyring = Keyring::new(pass, KdfCap::lifted_if(lift_kdf_cap));
-        let mut writer = io::SinkWriter::new(sink);
-        let (mut outputs, texts) = (Vec::new(), Array::new());
-        let count = inputs.len();
-        for (index, input) in inputs.iter().enumerate() {
-            let on_key = || {
-                let params = input.reader_header().map(|info| info.kdf);
-                let detail = params.as_ref().map(key_detail).unwrap_or_default();
-                report("key", 0.0, f64::NAN, index, count, &detail);
-            };
-            let opened = open::open(input, &keyring, &mut writer, &control(index, count), on_key)
-                .map_err(|e| thrown(failure(&e, true)))?;
-            match opened {
-                open::Opened::Staged(output) => outputs.push(output),
-                open::Opened::Text(text) => {
-                    texts.push(&text.into());
-                }
-            }
-        }
-        Ok(object(&[
-            ("outputs", outputs_value(&outputs)),
-            ("texts", texts.into()),
-        ]))
-    })
 }
 
 impl open::Sealed {

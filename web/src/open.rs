@@ -128,28 +128,40 @@ pub enum Opened {
     Text(String),
 }
 
-/// Opens `input` with `keyring`: the header first (the KDF cap, Argon2id, the
-/// passphrase check, the header MAC), then the payload into `sink`, each chunk
-/// only after it verified. `on_key` is called before the key derivation.
-pub fn open(
+/// An input whose header authenticated.
+pub enum Begun {
+    /// A text message, already opened and verified.
+    Text(String),
+    /// A file (or a folder's archive), its payload not yet read.
+    File {
+        /// What to offer it as.
+        name: String,
+        /// The authenticated stream (boxed: it is large).
+        decryptor: Box<Decryptor<Box<dyn Read>>>,
+    },
+}
+
+/// Opens `input`'s header with `keyring`: the KDF cap, Argon2id, the
+/// passphrase check, the header MAC. A text message is opened whole here
+/// (it is small); a file's payload is left to the caller. `on_key` is called
+/// before the key derivation.
+pub fn begin(
     input: &Sealed,
     keyring: &Keyring,
-    sink: &mut SinkWriter<'_>,
     control: &Control,
     on_key: impl FnOnce(),
-) -> tgseal_core::Result<Opened> {
+) -> tgseal_core::Result<Begun> {
     on_key();
     let decryptor = Decryptor::new(input.reader()?, keyring).map_err(tgseal_core::lift)?;
     let metadata = decryptor.metadata().clone();
-    let options = DecryptOptions::default().with_threads(1);
     if metadata.kind == ContentKind::Text
         && metadata.content_len.is_some_and(|n| n <= MAX_TEXT as u64)
     {
         let mut text = Vec::new();
         decryptor
-            .decrypt_to_with(&mut text, &options, control)
+            .decrypt_to_with(&mut text, &one_thread(), control)
             .map_err(tgseal_core::lift)?;
-        return Ok(Opened::Text(String::from_utf8_lossy(&text).into_owned()));
+        return Ok(Begun::Text(String::from_utf8_lossy(&text).into_owned()));
     }
     let mut name = names::restored_name(&metadata.name, &input.sealed_name());
     if metadata.kind == ContentKind::Folder {
@@ -157,15 +169,32 @@ pub fn open(
         // every system's file manager opens (FORMAT.md §4.3).
         name.push_str(".tar");
     }
-    let name = names::download_name(&name);
+    Ok(Begun::File {
+        name: names::download_name(&name),
+        decryptor: Box::new(decryptor),
+    })
+}
+
+/// Opens a file's payload in this worker into `sink`, each 256 KiB chunk
+/// written straight to the staging file only after it verified.
+pub fn payload_here(
+    name: String,
+    decryptor: Box<Decryptor<Box<dyn Read>>>,
+    sink: &mut SinkWriter,
+    control: &Control,
+) -> tgseal_core::Result<Output> {
     let start = sink.position();
-    // Whole verified chunks (256 KiB) go straight to the staging file.
     decryptor
-        .decrypt_to_with(&mut *sink, &options, control)
+        .decrypt_to_with(&mut *sink, &one_thread(), control)
         .map_err(tgseal_core::lift)?;
-    Ok(Opened::Staged(Output {
+    Ok(Output {
         name,
         start,
         len: sink.position() - start,
-    }))
+    })
+}
+
+/// The web build has no threads: the core opens on the calling thread.
+fn one_thread() -> DecryptOptions {
+    DecryptOptions::default().with_threads(1)
 }

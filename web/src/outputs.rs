@@ -23,17 +23,17 @@ pub struct Output {
 /// the other in the staging area: each part filled to the limit
 /// ([`payload_capacity`]), its header written with count 0 and patched by
 /// [`PartCutter::finish`] once the count is known.
-pub struct PartCutter<'s, 'a> {
-    sink: &'s mut SinkWriter<'a>,
+pub struct PartCutter<'s> {
+    sink: &'s mut SinkWriter,
     limit: u64,
     set_id: [u8; 16],
     /// (start of the part in the staging area, payload bytes so far).
     parts: Vec<(u64, u64)>,
 }
 
-impl<'s, 'a> PartCutter<'s, 'a> {
+impl<'s> PartCutter<'s> {
     /// Parts of at most `limit` bytes each, header included.
-    pub fn new(sink: &'s mut SinkWriter<'a>, limit: u64) -> tgseal_core::Result<Self> {
+    pub fn new(sink: &'s mut SinkWriter, limit: u64) -> tgseal_core::Result<Self> {
         let mut set_id = [0u8; 16];
         fill_random(&mut set_id)?;
         Ok(PartCutter {
@@ -67,7 +67,7 @@ impl<'s, 'a> PartCutter<'s, 'a> {
     }
 }
 
-impl Write for PartCutter<'_, '_> {
+impl Write for PartCutter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);

@@ -26,7 +26,7 @@ pub fn seal_file(
     file: &File,
     master: &MasterKey,
     shape: &ShapeOptions,
-    sink: &mut SinkWriter<'_>,
+    sink: &mut SinkWriter,
     control: &Control,
 ) -> tgseal_core::Result<Vec<Output>> {
     let metadata = shape.shaped(&metadata_for(file))?;

@@ -72,6 +72,9 @@ pub mod untrusted;
 
 pub use containers::{archive, armor, split};
 pub use control::{Control, Progress};
+pub use crypto::chunked::{
+    ChunkOpener, ChunkParams, ChunkSpan, MAX_IN_FLIGHT_BYTES, PayloadChunks, SealedChunk,
+};
 #[doc(hidden)]
 pub use crypto::cipher::BenchCipher;
 pub use crypto::cipher::CipherBackend;

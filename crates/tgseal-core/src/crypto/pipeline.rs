@@ -219,4 +219,4 @@ fn internal(what: &str) -> Error {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

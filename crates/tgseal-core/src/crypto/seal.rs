@@ -4,10 +4,11 @@ use std::io::{Read, Write};
 
 use crate::control::Control;
 use crate::count::{self, Counting};
+use crate::crypto::chunked::{ChunkParams, PayloadChunks};
 use crate::crypto::cipher::CipherBackend;
 use crate::crypto::format::{Header, HeaderInfo, Metadata};
 use crate::crypto::keys::{FileKeys, Keyring, MasterKey};
-use crate::crypto::stream::{ChunkCipher, ChunkSize, open_payload, seal_payload};
+use crate::crypto::stream::{ChunkCipher, ChunkSize, Content, open_payload, seal_payload};
 use crate::{Error, Result};
 
 /// Choices for encryption that do not touch the key.
@@ -218,8 +219,7 @@ impl<R: Read> Decryptor<R> {
         control: &Control,
     ) -> Result<Summary> {
         let cipher = ChunkCipher::new(&self.keys.payload, options.cipher);
-        let content_len = self.metadata.content_len;
-        let mut written = 0u64;
+        let mut content = Content::new(self.metadata.content_len);
         let read = open_payload(
             &cipher,
             self.header.chunk_size,
@@ -228,18 +228,7 @@ impl<R: Read> Decryptor<R> {
             control,
             options.threads,
             |plain| {
-                // Content first, then padding, which must be zero (FORMAT.md §4.2).
-                let keep = match content_len {
-                    Some(len) => plain
-                        .len()
-                        .min(usize::try_from(len - written).unwrap_or(usize::MAX)),
-                    None => plain.len(),
-                };
-                output.write_all(&plain[..keep])?;
-                written += keep as u64;
-                if plain[keep..].iter().any(|&b| b != 0) {
-                    return Err(Error::Tampered("padding is not zero"));
-                }
+                output.write_all(content.keep(plain)?)?;
                 Ok(())
             },
         )?;
@@ -248,8 +237,29 @@ impl<R: Read> Decryptor<R> {
         Ok(Summary {
             bytes_in: header_len
                 + crate::crypto::stream::sealed_payload_len(read, self.header.chunk_size),
-            bytes_out: written,
+            bytes_out: content.written(),
         })
+    }
+
+    /// The payload for workers the caller runs itself, which share no memory
+    /// with it (the web app's Web Workers): the caller hands each chunk to a
+    /// worker's [`crate::ChunkOpener`], under the payload key this gives out, and
+    /// takes the verified plaintext back in order
+    /// ([`PayloadChunks::deliver`]). Same rules and errors as
+    /// [`Decryptor::decrypt_to_with`].
+    pub fn into_chunks(self) -> PayloadChunks<R> {
+        let header_len = self.header.info().header_len as u64;
+        let params = ChunkParams {
+            chunk_size: self.header.chunk_size,
+            payload_len: self.metadata.payload_len(),
+        };
+        PayloadChunks::new(
+            self.input,
+            self.keys.payload.clone(),
+            params,
+            header_len,
+            self.metadata.content_len,
+        )
     }
 }
 

@@ -168,25 +168,7 @@ pub(crate) fn open_payload(
         sealed,
         input,
         control,
-        &|index, last, buf| {
-            if buf.len() < TAG_LEN {
-                return Err(Error::Truncated);
-            }
-            if cipher.open(index, last, buf) {
-                return empty_final_chunk(index, last, buf);
-            }
-            // Every chunk before this one verified as a middle chunk, so each was full.
-            let done = index.saturating_mul(chunk_size.bytes() as u64);
-            Err(diagnose(
-                cipher,
-                index,
-                !last,
-                buf,
-                done,
-                chunk_size,
-                expected_len,
-            ))
-        },
+        &|index, last, buf| open_chunk(cipher, chunk_size, expected_len, index, last, buf),
         &mut |plain| {
             plaintext += plain.len() as u64;
             sink(plain)?;
@@ -219,21 +201,7 @@ fn open_sequential(
         } else {
             false
         };
-        if current.len() < TAG_LEN {
-            return Err(Error::Truncated);
-        }
-        if !cipher.open(index, !more, &mut current) {
-            return Err(diagnose(
-                cipher,
-                index,
-                more,
-                &mut current,
-                plaintext,
-                chunk_size,
-                expected_len,
-            ));
-        }
-        empty_final_chunk(index, !more, &current)?;
+        open_chunk(cipher, chunk_size, expected_len, index, !more, &mut current)?;
         plaintext += current.len() as u64;
         sink(&current)?;
         control.report(plaintext, expected_len);
@@ -246,6 +214,71 @@ fn open_sequential(
             .ok_or(Error::Tampered("too many chunks"))?;
     }
     checked_length(plaintext, expected_len)
+}
+
+/// Verifies and decrypts chunk `index` (`buf`: ciphertext ‖ tag) in place;
+/// on failure, works out why. Every path that opens chunks — one thread, the
+/// threaded pipeline, the caller's own workers (`chunked.rs`) — opens them
+/// here, so each gives the same error for the same input.
+pub(crate) fn open_chunk(
+    cipher: &ChunkCipher,
+    chunk_size: ChunkSize,
+    expected_len: Option<u64>,
+    index: u64,
+    last: bool,
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    if buf.len() < TAG_LEN {
+        return Err(Error::Truncated);
+    }
+    if cipher.open(index, last, buf) {
+        return empty_final_chunk(index, last, buf);
+    }
+    // Every chunk before this one verified as a middle chunk, so each was full.
+    let done = index.saturating_mul(chunk_size.bytes() as u64);
+    Err(diagnose(
+        cipher,
+        index,
+        !last,
+        buf,
+        done,
+        chunk_size,
+        expected_len,
+    ))
+}
+
+/// The content in the verified plaintext, chunk after chunk (FORMAT.md
+/// §4.2): the content's bytes first, then padding, which must be zero.
+pub(crate) struct Content {
+    len: Option<u64>,
+    written: u64,
+}
+
+impl Content {
+    pub(crate) fn new(len: Option<u64>) -> Self {
+        Content { len, written: 0 }
+    }
+
+    /// The content in the next verified chunk `plain`, once what follows it
+    /// (padding) is checked to be zero.
+    pub(crate) fn keep<'a>(&mut self, plain: &'a [u8]) -> Result<&'a [u8]> {
+        let keep = match self.len {
+            Some(len) => plain
+                .len()
+                .min(usize::try_from(len.saturating_sub(self.written)).unwrap_or(usize::MAX)),
+            None => plain.len(),
+        };
+        if plain[keep..].iter().any(|&b| b != 0) {
+            return Err(Error::Tampered("padding is not zero"));
+        }
+        self.written += keep as u64;
+        Ok(&plain[..keep])
+    }
+
+    /// Content bytes so far.
+    pub(crate) fn written(&self) -> u64 {
+        self.written
+    }
 }
 
 /// §5: a final chunk may be empty only when it is the only chunk (an empty
@@ -261,7 +294,7 @@ fn empty_final_chunk(index: u64, last: bool, plain: &[u8]) -> Result<()> {
 
 /// The plaintext length, once every chunk verified: it must be what the
 /// metadata announced (FORMAT.md §4.2), when it announced one.
-fn checked_length(plaintext: u64, expected_len: Option<u64>) -> Result<u64> {
+pub(crate) fn checked_length(plaintext: u64, expected_len: Option<u64>) -> Result<u64> {
     match expected_len {
         Some(expected) if plaintext != expected => {
             Err(Error::Tampered("payload length differs from the metadata"))

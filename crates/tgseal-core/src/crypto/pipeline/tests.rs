@@ -15,7 +15,7 @@ use crate::{Error, Result};
 
 const THREADS: [usize; 4] = [1, 2, 3, 8];
 
-fn chunk() -> ChunkSize {
+pub(crate) fn chunk() -> ChunkSize {
     ChunkSize::from_log2(ChunkSize::MIN_LOG2).unwrap()
 }
 
@@ -31,12 +31,12 @@ fn every_backend() -> Vec<ChunkCipher> {
         .collect()
 }
 
-fn content(len: usize) -> Vec<u8> {
+pub(crate) fn content(len: usize) -> Vec<u8> {
     // Not all zero, and different in every chunk, so swapped chunks differ.
     (0..len).map(|i| (i * 31 + i / 65_536) as u8).collect()
 }
 
-fn seal(plain: &[u8], threads: usize) -> Vec<u8> {
+pub(crate) fn seal(plain: &[u8], threads: usize) -> Vec<u8> {
     seal_with(&cipher(), plain, threads)
 }
 
@@ -59,7 +59,7 @@ fn seal_with(cipher: &ChunkCipher, plain: &[u8], threads: usize) -> Vec<u8> {
 }
 
 /// Opens `sealed`; returns the outcome and every byte the sink received.
-fn open(sealed: &[u8], expected: Option<u64>, threads: usize) -> (Result<u64>, Vec<u8>) {
+pub(crate) fn open(sealed: &[u8], expected: Option<u64>, threads: usize) -> (Result<u64>, Vec<u8>) {
     open_with(&cipher(), sealed, expected, threads)
 }
 
@@ -86,14 +86,14 @@ fn open_with(
 }
 
 /// Kind and message: Tampered's reason is part of the message.
-fn describe(result: &Result<u64>) -> String {
+pub(crate) fn describe(result: &Result<u64>) -> String {
     match result {
         Ok(n) => format!("ok {n}"),
         Err(e) => format!("{}: {e}", e.kind()),
     }
 }
 
-fn boundary_sizes() -> Vec<usize> {
+pub(crate) fn boundary_sizes() -> Vec<usize> {
     let c = chunk().bytes();
     vec![0, 1, c - 1, c, c + 1, 2 * c, 3 * c + 5, 40 * c, 40 * c + 7]
 }
@@ -136,7 +136,7 @@ fn every_thread_count_opens_what_any_sealed() {
 }
 
 /// Damaged versions of a sealed payload, each with a name for failure messages.
-fn damaged(sealed: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn damaged(sealed: &[u8]) -> Vec<(String, Vec<u8>)> {
     let s = chunk().bytes() + TAG_LEN;
     let chunks = sealed.len().div_ceil(s);
     let mut cases = Vec::new();
