@@ -546,7 +546,7 @@ fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
         .assert()
         .success();
     let armored = dir.path().join("armored/film.mkv.tgseal.txt");
-    let files = open_in_page(&b, &[armored.clone()], "", PASS).files();
+    let files = open_in_page(&b, std::slice::from_ref(&armored), "", PASS).files();
     assert!(
         files == vec![("film.mkv".to_owned(), data.clone())],
         "armor: not the same bytes"
