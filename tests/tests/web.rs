@@ -784,6 +784,26 @@ fn the_page_makes_no_request_off_its_origin_and_fits_a_phone() {
         json!([]),
     );
     let generated = generated.as_str().unwrap().to_owned();
+    b.wait_for(
+        "document.getElementById('seal-generated-words').textContent.length > 0",
+        20,
+    );
+    // Shown whole, wrapped, beside the field (which cuts a generated
+    // passphrase off at this width), with a Copy button of a finger's size.
+    let shown = b.js(
+        "const e = document.getElementById('seal-generated-words');
+         return [e.textContent, e.offsetParent !== null, e.scrollWidth <= e.clientWidth,
+                 e.getBoundingClientRect().right <= window.innerWidth,
+                 document.getElementById('seal-pass').scrollWidth > document.getElementById('seal-pass').clientWidth];",
+        json!([]),
+    );
+    assert_eq!(
+        shown,
+        json!([generated, true, true, true, true]),
+        "generated"
+    );
+    assert_eq!(b.js(small_targets, json!([])), json!([]), "generated");
+    b.button("Copy passphrase");
     let files = seal_in_page(&b, &[input], &generated, json!({ "split": "4K" })).files();
     assert_eq!(files.len(), 3);
     assert_eq!(b.js(overflow, json!([])), json!(0), "results");

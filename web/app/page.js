@@ -349,9 +349,30 @@ for (const button of document.querySelectorAll('.generate')) {
     const show = field.parentElement.querySelector('.show-pass');
     show.setAttribute('aria-pressed', 'true');
     show.textContent = 'Hide';
-    await strengthOf[field.id.replace('-pass', '')]();
-    $(`${field.id.replace('-pass', '')}-strength-text`).textContent =
+    const prefix = field.id.replace('-pass', '');
+    showGenerated(prefix, generated.passphrase);
+    await strengthOf[prefix]();
+    $(`${prefix}-strength-text`).textContent =
       `Generated: 6 words, ${generated.bits.toFixed(1)} bits. Write it down or send it another way than the chat.`;
+  });
+}
+
+// A generated passphrase is shown whole, wrapped, with a Copy button (the
+// field would cut a long one off: read out, it would be the wrong one). It
+// stays until the field is changed.
+function showGenerated(prefix, passphrase) {
+  const box = $(`${prefix}-generated`);
+  $(`${prefix}-generated-words`).textContent = passphrase;
+  box.querySelector('button')?.remove();
+  box.append(copyButton(passphrase, 'Copy passphrase'));
+  box.hidden = false;
+}
+for (const prefix of ['seal', 'message']) {
+  const field = $(`${prefix}-pass`);
+  field.addEventListener('input', () => {
+    if (field.value !== $(`${prefix}-generated-words`).textContent) {
+      $(`${prefix}-generated`).hidden = true;
+    }
   });
 }
 
