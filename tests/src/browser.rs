@@ -61,16 +61,7 @@ fn build_web() -> Result<PathBuf, String> {
         if find_program(&["wasm-bindgen"]).is_none() {
             return Err("wasm-bindgen CLI not found (see web/build.sh)".to_owned());
         }
-        let out = Command::new("bash")
-            .arg(web_dir().join("build.sh"))
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!(
-                "web/build.sh failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
+        run_build_sh(&[])?;
         Ok(web_dir().join("dist"))
     })();
     *built = Some(result.clone());
@@ -81,10 +72,17 @@ fn build_web() -> Result<PathBuf, String> {
 /// (`TGSEAL_WEB_FEATURES=bench`, web/src/bench.rs) into `dist`, never into
 /// web/dist/. Err: why it could not.
 pub fn build_bench_dist(dist: &Path) -> Result<(), String> {
+    run_build_sh(&[
+        ("TGSEAL_WEB_FEATURES", "bench".as_ref()),
+        ("TGSEAL_WEB_DIST", dist.as_os_str()),
+    ])
+}
+
+/// Runs web/build.sh with `env` added. Err: why it failed (its stderr).
+fn run_build_sh(env: &[(&str, &std::ffi::OsStr)]) -> Result<(), String> {
     let out = Command::new("bash")
         .arg(web_dir().join("build.sh"))
-        .env("TGSEAL_WEB_FEATURES", "bench")
-        .env("TGSEAL_WEB_DIST", dist)
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
