@@ -536,13 +536,18 @@ fn closes(app: &App) -> bool {
 }
 
 /// Steps until a label containing `text` shows (a helper thread reports).
+/// Waits up to 30 s: CI runs the tests on a loaded machine.
 fn step_until_label(app: &mut App, text: &str) {
-    for _ in 0..1000 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
         app.step();
         if app.query_by_label_contains(text).is_some() {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    panic!("no label containing {text:?}");
+    let shown = app
+        .query_by_label_contains("folder")
+        .map(|node| format!("{node:?}"));
+    panic!("no label containing {text:?}; a label about the folder says {shown:?}");
 }

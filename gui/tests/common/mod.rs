@@ -66,10 +66,45 @@ pub fn script(bin: &Path, name: &str, body: &str) -> PathBuf {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(bin).unwrap();
     let path = bin.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\n[ \"$1\" = {PROBE} ] && exit 0\n{body}\n"),
+    )
+    .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    wait_until_executable(&path);
     path
 }
+
+/// The argument on which a [`script`] exits at once.
+#[cfg(unix)]
+const PROBE: &str = "--tgseal-test-probe";
+
+/// Runs the new script once with [`PROBE`] until it starts. Another test
+/// thread that forks while the script is open for writing holds the write
+/// descriptor until its child execs, and an exec in that window fails with
+/// "Text file busy" (ETXTBSY). Once one exec succeeds no writer is left, so
+/// the app's own start of the script cannot hit it.
+#[cfg(unix)]
+fn wait_until_executable(path: &Path) {
+    for _ in 0..500 {
+        match std::process::Command::new(path).arg(PROBE).status() {
+            Ok(status) => {
+                assert!(status.success(), "{} {PROBE}: {status}", path.display());
+                return;
+            }
+            Err(err) if err.raw_os_error() == Some(ETXTBSY) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => panic!("cannot run {}: {err}", path.display()),
+        }
+    }
+    panic!("{} stayed busy (ETXTBSY) for 5 s", path.display());
+}
+
+/// "Text file busy", the same number on Linux, macOS and the BSDs.
+#[cfg(unix)]
+const ETXTBSY: i32 = 26;
 
 /// The app, as eframe would start it, without a renderer.
 pub fn app(hooks: Hooks) -> App {
