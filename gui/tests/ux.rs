@@ -381,6 +381,25 @@ fn a_list_that_only_opens_shows_what_opening_needs() {
 }
 
 #[test]
+fn a_list_whose_lines_are_all_done_keeps_showing_their_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = text_file(dir.path(), "a.txt", "x");
+    let mut app = app_with_files(dir.path(), &[file]);
+    seal_all(&mut app, "Seal 1 file");
+    assert!(matches!(app.state().queue()[0].status, Status::Done(_)));
+    app.get_by_label("Sealing");
+    app.get_by_label("Key derivation");
+    for other in [
+        "For sealing",
+        "For opening",
+        "Opening",
+        "Allow expensive key derivation",
+    ] {
+        assert!(app.query_by_label(other).is_none(), "{other}");
+    }
+}
+
+#[test]
 fn an_empty_confirmation_is_not_called_different() {
     let dir = tempfile::tempdir().unwrap();
     let file = text_file(dir.path(), "a.txt", "x");

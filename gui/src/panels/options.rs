@@ -67,18 +67,23 @@ impl TgsealApp {
         }
     }
 
-    /// Whether the list has something to seal, and something to open; an
-    /// empty list counts as both (every option is shown).
+    /// Whether the list has something to seal, and something to open: the
+    /// lines still to run, or when every line is done, what the done lines
+    /// did (their options stay in view, not the other mode's); an empty list
+    /// counts as both (every option is shown).
     pub(crate) fn modes(&self) -> (bool, bool) {
-        let listed = |opens: bool| {
+        let listed = |opens: bool, done_too: bool| {
             self.queue.iter().any(|i| {
                 !matches!(i.action, Action::Unsupported(_))
-                    && !matches!(i.status, Status::Done(_))
+                    && (done_too || !matches!(i.status, Status::Done(_)))
                     && i.action.opens() == opens
             })
         };
-        match (listed(false), listed(true)) {
-            (false, false) => (true, true),
+        match (listed(false, false), listed(true, false)) {
+            (false, false) => match (listed(false, true), listed(true, true)) {
+                (false, false) => (true, true),
+                modes => modes,
+            },
             modes => modes,
         }
     }
