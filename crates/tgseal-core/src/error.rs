@@ -156,7 +156,14 @@ impl Error {
 
 /// "part 2 of 3 is missing", or "parts 2, 4 and 5 of 5 are missing": every
 /// missing part named at once, so that the user fetches them all in one go.
-fn missing_text(number: u32, more: &[u32], count: u32) -> String {
+fn missing_text(number: u32, more: &[u32], unlisted: u32, count: u32) -> String {
+    if unlisted > 0 {
+        let mut list = number.to_string();
+        for n in more {
+            list.push_str(&format!(", {n}"));
+        }
+        return format!("parts {list} and {unlisted} more of {count} are missing");
+    }
     let Some((last, middle)) = more.split_last() else {
         return format!("part {number} of {count} is missing");
     };
@@ -173,15 +180,19 @@ fn missing_text(number: u32, more: &[u32], count: u32) -> String {
 pub enum PartProblem {
     /// The part with this number was not found beside the others (nor
     /// were the parts in `more`).
-    #[error("{}", missing_text(*.number, .more, *.count))]
+    #[error("{}", missing_text(*.number, .more, *.unlisted, *.count))]
     Missing {
         /// The first missing part's number (1-based).
         number: u32,
         /// How many parts the set has.
         count: u32,
-        /// The numbers of the other missing parts, ascending (empty when
-        /// only one is missing).
+        /// The numbers of the next missing parts, ascending (empty when
+        /// only one is missing); at most
+        /// [`crate::split::MAX_MISSING_LISTED`] numbers with `number`.
         more: Vec<u32>,
+        /// How many more parts are missing beyond those listed (the count
+        /// comes from a part's header, so it can be in the billions).
+        unlisted: u32,
     },
     /// Two files hold the same part.
     #[error(

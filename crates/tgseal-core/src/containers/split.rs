@@ -24,6 +24,9 @@ pub const PART_MAGIC: &[u8; 7] = b"tgsealp";
 pub const PART_VERSION: u8 = 1;
 /// §10: bytes of the part header.
 pub const PART_HEADER_LEN: usize = 40;
+
+/// How many missing part numbers an error lists; the rest are counted.
+pub const MAX_MISSING_LISTED: usize = 10;
 /// The smallest part size accepted when splitting: 1 KiB. Smaller parts would
 /// only make thousands of files.
 pub const MIN_PART_SIZE: u64 = 1024;
@@ -286,16 +289,24 @@ pub fn check_set(
             ));
         }
     }
+    // `count` is the header's word (up to 2^32 − 1): list the first missing
+    // numbers only, and count the rest. Every found number is in 1..=count
+    // (checked with the header), so the scan stops after at most
+    // files + MAX_MISSING_LISTED steps.
     let missing: Vec<u32> = (1..=count)
         .filter(|number| !by_number.contains_key(number))
+        .take(MAX_MISSING_LISTED)
         .collect();
     if let Some((&number, more)) = missing.split_first() {
+        let found = u32::try_from(by_number.len()).unwrap_or(u32::MAX);
+        let listed = u32::try_from(missing.len()).unwrap_or(u32::MAX);
         return Err(broken(
             &part_name(base, number, count),
             PartProblem::Missing {
                 number,
                 count,
                 more: more.to_vec(),
+                unlisted: count.saturating_sub(found).saturating_sub(listed),
             },
         ));
     }
@@ -370,6 +381,40 @@ mod tests {
         assert_eq!(parse_part_name("a.tgseal.002"), Some(("a.tgseal", 2)));
         assert_eq!(parse_part_name("a.tgseal"), None);
         assert_eq!(parse_part_name("a.tgseal.02"), None);
+    }
+
+    #[test]
+    fn a_header_claiming_billions_of_parts_lists_ten_and_counts_the_rest() {
+        // Found by the part_set fuzz target: the missing numbers were all
+        // collected, 16 GiB for a count of 2^32 − 1.
+        let header: &'static [u8; 40] = Box::leak(Box::new(
+            PartHeader {
+                set_id: [7; 16],
+                number: 1,
+                count: u32::MAX,
+                payload_len: 10,
+            }
+            .to_bytes(),
+        ));
+        let files = [PartFile {
+            name: "x.tgseal.0000000001",
+            start: header,
+            size: 50,
+        }];
+        let err = check_set("x.tgseal", &files, None).unwrap_err();
+        assert!(matches!(
+            &err,
+            Error::BrokenPart {
+                problem: PartProblem::Missing { number: 2, more, unlisted: 4_294_967_284, .. },
+                ..
+            } if more.len() == MAX_MISSING_LISTED - 1
+        ));
+        assert!(
+            err.to_string().ends_with(
+                "parts 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 4294967284 more of 4294967295 are missing"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
