@@ -155,23 +155,22 @@ impl Error {
 }
 
 /// "part 2 of 3 is missing", or "parts 2, 4 and 5 of 5 are missing": every
-/// missing part named at once, so that the user fetches them all in one go.
+/// missing part named at once, so that the user fetches them all in one go;
+/// past the listed ones, "… and 4294967284 more of 4294967295".
 fn missing_text(number: u32, more: &[u32], unlisted: u32, count: u32) -> String {
-    if unlisted > 0 {
-        let mut list = number.to_string();
-        for n in more {
-            list.push_str(&format!(", {n}"));
-        }
-        return format!("parts {list} and {unlisted} more of {count} are missing");
-    }
-    let Some((last, middle)) = more.split_last() else {
-        return format!("part {number} of {count} is missing");
+    let mut listed: Vec<String> = std::iter::once(number)
+        .chain(more.iter().copied())
+        .map(|n| n.to_string())
+        .collect();
+    let last = match (unlisted, listed.len()) {
+        (0, 1) => return format!("part {number} of {count} is missing"),
+        (0, _) => listed.pop().unwrap_or_default(),
+        (more, _) => format!("{more} more"),
     };
-    let mut list = number.to_string();
-    for n in middle {
-        list.push_str(&format!(", {n}"));
-    }
-    format!("parts {list} and {last} of {count} are missing")
+    format!(
+        "parts {} and {last} of {count} are missing",
+        listed.join(", ")
+    )
 }
 
 /// What is wrong with one part of a split sealed file (FORMAT.md §10).

@@ -79,12 +79,16 @@ impl TgsealApp {
                     && i.action.opens() == opens
             })
         };
-        match (listed(false, false), listed(true, false)) {
-            (false, false) => match (listed(false, true), listed(true, true)) {
-                (false, false) => (true, true),
-                modes => modes,
-            },
-            modes => modes,
+        let pending = (listed(false, false), listed(true, false));
+        let modes = if pending == (false, false) {
+            (listed(false, true), listed(true, true))
+        } else {
+            pending
+        };
+        if modes == (false, false) {
+            (true, true)
+        } else {
+            modes
         }
     }
 }
