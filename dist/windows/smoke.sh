@@ -29,6 +29,13 @@ export HOME="$work/home"
 mkdir -p "$HOME"
 unset XDG_DATA_HOME XDG_CONFIG_HOME
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
+# A wineserver that stays up for the whole run. By default it exits 3 s after
+# its last client; a Linux step longer than that (five sealings in a row) let
+# the next `wine` connect while the old server was shutting down, and that run
+# died with "wine client error:0: recvmsg: Connection reset by peer" (CI,
+# 2026-12-02). The EXIT trap stops it.
+mkdir -p "$WINEPREFIX"
+"$wineserver" -p || fail "wineserver did not start"
 "$wine" wineboot --init >/dev/null 2>&1 || fail "wineboot did not start"
 # The exe runs from a copy of the folder: Wine 8 (Debian 12) lacks
 # bcryptprimitives.dll, which Rust programs need on Windows 10+ (where it
