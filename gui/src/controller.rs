@@ -134,9 +134,10 @@ impl TgsealApp {
         self.refresh_checks();
     }
 
-    /// "Try again" on one line: planned again and started alone, with the
+    /// "Try again" (or "Check again", on a line the app could not use) on
+    /// one line: planned again from its path and started alone, with the
     /// passphrase and options of now. Without a passphrase the line waits
-    /// for one (and for Start, or another Try again).
+    /// for one, and for Start.
     pub(crate) fn retry(&mut self, index: usize, ctx: &egui::Context) {
         if self.batch.is_some() || index >= self.queue.len() {
             return;
@@ -144,15 +145,24 @@ impl TgsealApp {
         let output_dir = self.settings.output_dir.clone();
         self.queue[index] = self.queue[index].replanned(output_dir.as_deref());
         self.refresh_checks();
+        if matches!(self.queue[index].action, Action::Unsupported(_)) {
+            // Looked at again and still unusable (a part still missing): say
+            // so, or the click would seem to do nothing. The line says why.
+            self.error(format!(
+                "{} still cannot be sealed or opened.",
+                self.queue[index].name()
+            ));
+            return;
+        }
         if !self.queue[index].is_pending() {
-            // Still unusable (a part still missing), or now waiting for a
-            // choice: the line says which.
+            // Now waiting for a choice (the result exists): the line asks.
             return;
         }
         match self.start_blocker_for(Some(index)) {
             None => self.start_with(ctx, Some(index)),
             Some(reason) => {
-                self.error(format!("{reason} Then press Try again or Start."));
+                // The line is waiting again, so Start is what runs it now.
+                self.error(format!("{reason} Then press Start."));
                 ctx.memory_mut(|m| m.request_focus(Id::unique(PASSPHRASE_ID)));
             }
         }
@@ -223,7 +233,7 @@ impl TgsealApp {
         {
             Some("Change what the lines above name, or remove those lines.")
         } else if pending == 0 {
-            Some("Add files to seal or open.")
+            Some(self.nothing_to_start())
         } else if self.passphrase.is_empty() && self.needs_passphrase(only) {
             Some("Enter a passphrase.")
         } else if seals && self.confirm.is_empty() {
@@ -232,6 +242,19 @@ impl TgsealApp {
             Some("The two passphrases differ.")
         } else {
             None
+        }
+    }
+
+    /// Why Start has nothing to run: the list is empty, every line is done,
+    /// or what is listed cannot be sealed or opened (each such line says why).
+    fn nothing_to_start(&self) -> &'static str {
+        let unusable = |i: &Item| matches!(i.action, Action::Unsupported(_));
+        if self.queue.is_empty() {
+            "Add files to seal or open."
+        } else if self.queue.iter().all(unusable) {
+            "Nothing listed can be sealed or opened. Add other files."
+        } else {
+            "All done. Add more files to seal or open."
         }
     }
 

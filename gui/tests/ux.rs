@@ -63,6 +63,48 @@ fn dropping_a_failed_file_again_makes_it_ready() {
     assert_done(&app, 0);
 }
 
+#[test]
+fn a_part_set_missing_a_part_is_checked_again_once_the_part_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = data_file(dir.path(), "notes.txt", 5_000);
+    let shape = tgseal_workflow::ShapeOptions {
+        split: Some(2_000),
+        ..Default::default()
+    };
+    let parts = seal_shaped_with_core(&original, dir.path(), &shape, PASSPHRASE);
+    let expected = read(&original);
+    std::fs::remove_file(&original).unwrap();
+    let away = dir.path().join("still downloading");
+    std::fs::rename(&parts[1], &away).unwrap();
+    let mut app = app_with_files(dir.path(), std::slice::from_ref(&parts[0]));
+    assert!(failure(&app, 0).contains("notes.txt.tgseal.002"));
+    // Nothing ran, so there is nothing to "try": the line offers a new look.
+    assert!(app.query_by_label("Try again").is_none());
+    app.get_by_label("Nothing listed can be sealed or opened. Add other files.");
+
+    click(&mut app, "Check again");
+    app.get_by_label("notes.txt.tgseal.001 still cannot be sealed or opened.");
+    assert!(failure(&app, 0).contains("notes.txt.tgseal.002"));
+
+    std::fs::rename(&away, &parts[1]).unwrap();
+    type_into(&mut app, "Passphrase", PASSPHRASE);
+    click(&mut app, "Check again");
+    wait_until_idle(&mut app);
+    assert_result(&app, 0, &original, &expected);
+}
+
+#[test]
+fn the_bottom_bar_says_why_start_has_nothing_to_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = rendered_app(hooks(dir.path()));
+    app.get_by_label("Add files to seal or open.");
+    drop_files(&mut app, &[text_file(dir.path(), "a.txt", "a")]);
+    seal_all(&mut app, "Seal 1 file");
+    assert_done(&app, 0);
+    assert!(app.query_by_label("Add files to seal or open.").is_none());
+    app.get_by_label("All done. Add more files to seal or open.");
+}
+
 // ----- 4 and 6. results that exist, and what fails before the key -----
 
 #[test]

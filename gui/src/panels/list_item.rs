@@ -148,7 +148,15 @@ impl TgsealApp {
             Status::Failed(message) => {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(message).color(error));
-                    if idle && retry_button(ui) {
+                    // A line the app could not make sense of (a part whose
+                    // siblings are missing, an unreadable file) gets looked
+                    // at again, not "tried": nothing ran.
+                    let clicked = if matches!(item.action, Action::Unsupported(_)) {
+                        idle && check_again_button(ui)
+                    } else {
+                        idle && retry_button(ui)
+                    };
+                    if clicked {
                         action = Some(LineAction::Retry);
                     }
                 });
@@ -242,6 +250,12 @@ fn is_armored(path: &Path) -> bool {
 fn retry_button(ui: &mut egui::Ui) -> bool {
     ui.button("Try again")
         .on_hover_text("Run this file again with the passphrase and options as they are now")
+        .clicked()
+}
+
+fn check_again_button(ui: &mut egui::Ui) -> bool {
+    ui.button("Check again")
+        .on_hover_text("Look at the file again, for example once the missing part is there")
         .clicked()
 }
 
