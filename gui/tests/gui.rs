@@ -108,11 +108,7 @@ fn cancel_all_leaves_nothing_behind() {
 
     let (mut app, hold) = held_app_with_files(dir.path(), &[big]);
     start_sealing(&mut app, "Seal 1 file");
-    wait_until_running(&mut app);
-    app.get_by_label("Cancel all").click();
-    app.step();
-    hold.release();
-    wait_until_idle(&mut app);
+    cancel_all_while_running(&mut app, &hold);
 
     assert_eq!(status(&app, 0), &Status::Cancelled);
     assert_eq!(

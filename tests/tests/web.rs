@@ -182,9 +182,8 @@ fn vector_inputs(json_path: &Path, info: &Value) -> (Vec<PathBuf>, String) {
         "parts" => {
             let dir = json_path.parent().unwrap();
             let prefix = format!("{}.tgseal.", stem.file_name().unwrap().to_string_lossy());
-            let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
+            let mut parts: Vec<PathBuf> = files_in(dir)
+                .into_iter()
                 .filter(|p| {
                     p.file_name()
                         .unwrap()
@@ -193,12 +192,21 @@ fn vector_inputs(json_path: &Path, info: &Value) -> (Vec<PathBuf>, String) {
                 })
                 .collect();
             // Picked in reverse order: the page must not care.
-            parts.sort();
             parts.reverse();
             (parts, String::new())
         }
         _ => (vec![stem.with_extension("tgseal")], String::new()),
     }
+}
+
+/// The files in `dir`, sorted by name (part numbers sort in order).
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -276,10 +284,7 @@ fn what_the_cli_seals_opens_in_the_page_byte_for_byte() {
     )
     .assert()
     .success();
-    let mut outputs: Vec<PathBuf> = std::fs::read_dir(&sealed)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut outputs = files_in(&sealed);
     assert_eq!(outputs.len(), 1);
     let files = open_in_page(&b, &outputs, "", PASS).files();
     assert_eq!(files, vec![("report.pdf".to_owned(), data.clone())]);
@@ -302,11 +307,7 @@ fn what_the_cli_seals_opens_in_the_page_byte_for_byte() {
     )
     .assert()
     .success();
-    outputs = std::fs::read_dir(dir.path().join("parts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    outputs.sort();
+    outputs = files_in(&dir.path().join("parts"));
     assert_eq!(outputs.len(), 4);
     outputs.swap(0, 3);
     let files = open_in_page(&b, &outputs, "", PASS).files();
@@ -363,11 +364,7 @@ fn parts_open_in_any_order_and_a_missing_part_is_named() {
     encrypt(dir.path(), &["--split", "30K", "-O", "parts", "video.mkv"])
         .assert()
         .success();
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    parts.sort();
+    let parts = files_in(&dir.path().join("parts"));
     assert_eq!(parts.len(), 4);
     let shuffled = vec![
         parts[2].clone(),
@@ -530,11 +527,7 @@ fn a_large_file_opens_on_helper_workers_and_damage_fails_as_in_one_thread() {
     encrypt(dir.path(), &["--split", "1M", "-O", "parts", "film.mkv"])
         .assert()
         .success();
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("parts"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    parts.sort();
+    let mut parts = files_in(&dir.path().join("parts"));
     parts.reverse();
     assert_eq!(parts.len(), 3);
     let files = open_in_page(&b, &parts, "", PASS).files();

@@ -284,6 +284,16 @@ pub fn wait_for_progress(app: &mut App) {
     });
 }
 
+/// Waits until the batch's first job runs, presses Cancel all, lets the held
+/// jobs go and waits for the batch to end.
+pub fn cancel_all_while_running(app: &mut App, hold: &Hold) {
+    wait_until_running(app);
+    app.get_by_label("Cancel all").click();
+    app.step();
+    hold.release();
+    wait_until_idle(app);
+}
+
 /// The status of queue item `index`.
 pub fn status(app: &App, index: usize) -> &Status {
     &app.state().queue()[index].status
