@@ -255,11 +255,7 @@ fn hidden_names_split_parts_and_padding_come_out_as_chosen() {
 fn a_missing_part_is_reported_before_anything_runs() {
     let dir = tempfile::tempdir().unwrap();
     let original = data_file(dir.path(), "notes.txt", 5_000);
-    let shape = tgseal_workflow::ShapeOptions {
-        split: Some(2_000),
-        ..Default::default()
-    };
-    let parts = seal_shaped_with_core(&original, dir.path(), &shape, PASSPHRASE);
+    let parts = split_with_core(&original, dir.path(), 2_000);
     assert_eq!(parts.len(), 3);
     std::fs::remove_file(&parts[1]).unwrap();
 
@@ -281,11 +277,7 @@ fn armored_text_and_a_folder_of_parts_open() {
     let text = seal_shaped_with_core(&original, dir.path(), &armored, PASSPHRASE);
     let parts_dir = dir.path().join("parts");
     std::fs::create_dir(&parts_dir).unwrap();
-    let split = tgseal_workflow::ShapeOptions {
-        split: Some(8_000),
-        ..Default::default()
-    };
-    seal_shaped_with_core(&original, &parts_dir, &split, PASSPHRASE);
+    split_with_core(&original, &parts_dir, 8_000);
     let expected = read(&original);
     std::fs::remove_file(&original).unwrap();
 

@@ -63,11 +63,7 @@ fn dropping_a_failed_file_again_makes_it_ready() {
 fn a_part_set_missing_a_part_is_checked_again_once_the_part_arrives() {
     let dir = tempfile::tempdir().unwrap();
     let original = data_file(dir.path(), "notes.txt", 5_000);
-    let shape = tgseal_workflow::ShapeOptions {
-        split: Some(2_000),
-        ..Default::default()
-    };
-    let parts = seal_shaped_with_core(&original, dir.path(), &shape, PASSPHRASE);
+    let parts = split_with_core(&original, dir.path(), 2_000);
     let expected = read(&original);
     std::fs::remove_file(&original).unwrap();
     let away = dir.path().join("still downloading");

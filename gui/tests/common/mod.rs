@@ -437,6 +437,16 @@ pub fn seal_shaped_with_core(
     sealed.unwrap().outputs
 }
 
+/// Seals `input` with the core into `dir`, split into parts of `part_size`
+/// bytes; returns the parts in order.
+pub fn split_with_core(input: &Path, dir: &Path, part_size: u64) -> Vec<PathBuf> {
+    let shape = ShapeOptions {
+        split: Some(part_size),
+        ..Default::default()
+    };
+    seal_shaped_with_core(input, dir, &shape, PASSPHRASE)
+}
+
 /// Writes an age file of `plain` to `path`, for `to`.
 pub fn age_file(path: &Path, plain: &[u8], to: &tgseal_age::EncryptTo) {
     let dir = path.parent().unwrap();
